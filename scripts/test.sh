@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh Debian machine that has the .NET 10 SDK, git and Node.
+# It installs the real peers the tests use when they are missing (as root, from Debian's
+# packages; npm packages into .cache/npm), runs `dotnet test GitOpsBridge.sln`, and ends with
+# one line: "N passed, N failed[, N skipped]".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '[test.sh] %s\n' "$*" >&2; }
+
+# --- Debian peers -------------------------------------------------------------------------
+missing=()
+command -v git >/dev/null 2>&1 || missing+=(git)
+for extra in ${TEST_APT_PACKAGES:-}; do dpkg -s "$extra" >/dev/null 2>&1 || missing+=("$extra"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+      || log "could not install ${missing[*]}; the tests that need them will fail or skip"
+  else
+    log "missing ${missing[*]} and not root: install them, or the tests that need them fail or skip"
+  fi
+fi
+
+# --- kustomize v5 (ships inside kubectl >= 1.27; Debian's kubernetes-client has v2) -----------
+if command -v kubectl >/dev/null 2>&1 && kubectl version --client 2>/dev/null | grep -Eq 'Kustomize Version: v([5-9]|[1-9][0-9])\.'; then
+  export GITOPS_BRIDGE_KUSTOMIZE="kubectl"
+elif command -v kustomize >/dev/null 2>&1 && kustomize version 2>/dev/null | grep -Eq '^v?([5-9]|[1-9][0-9])\.'; then
+  export GITOPS_BRIDGE_KUSTOMIZE="kustomize"
+else
+  export GITOPS_BRIDGE_KUSTOMIZE=""
+  log "kustomize v5 or newer not found (kubectl >= 1.27 ships it); the rendering tests are reported as skipped"
+fi
+
+# --- npm packages the tests read (GitHub's OpenAPI description, webhook examples) ----------
+if [ -x scripts/install-npm-deps.sh ]; then
+  scripts/install-npm-deps.sh || log "npm packages could not be installed; the tests that need them will fail"
+fi
+
+# --- the suite ------------------------------------------------------------------------------
+results="$root/.cache/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+dotnet test GitOpsBridge.sln --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
+status=$?
+
+summary=$(node -e '
+const fs = require("fs"), path = require("path");
+const dir = process.argv[1];
+let passed = 0, failed = 0, skipped = 0, files = 0;
+for (const f of fs.readdirSync(dir).filter(f => f.endsWith(".trx"))) {
+  const m = /<Counters\b([^>]*)>/.exec(fs.readFileSync(path.join(dir, f), "utf8"));
+  if (!m) continue;
+  files++;
+  const n = k => Number((new RegExp(k + "=\"(\\d+)\"").exec(m[1]) || [0, 0])[1]);
+  passed += n("passed"); failed += n("failed") + n("error") + n("timeout") + n("aborted"); skipped += n("notExecuted");
+}
+process.stdout.write(`${files} ${passed} ${failed} ${skipped}`);
+' "$results")
+read -r files passed failed skipped <<<"$summary"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build or a test host failed before any test could report: count it as a failure.
+  failed=1
+fi
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,0 +1,3 @@
+using GitOpsBridge.Cli;
+
+return CliApplication.Run(args, Console.Out, Console.Error);
