@@ -120,7 +120,8 @@ internal sealed partial class ConfigBinder
         var alias = ReadAlias(fields, references);
         var name = ReadString(fields, "name", nullable: false, value =>
             ConfigSyntax.KustomizeName().MatchesWhole(value) ? null : $"expected an image name without tag or digest, as in the kustomization's images[].name; got {ConfigPath.Quote(value)}");
-        return alias is null ? null : new FileTarget(string.Empty, TargetKind.Kustomize, alias, null, name ?? references.RepositoryOf(alias), null, default);
+        // Without a name the planner matches the image by name or newName and adds an entry named after the repository.
+        return alias is null ? null : new FileTarget(string.Empty, TargetKind.Kustomize, alias, null, name, null, default);
     }
 
     private FileTarget? BindManifest(MappingEntry entry, string path, ImageReferences references)

@@ -17,10 +17,11 @@ internal static partial class ImageSiteLocator
     {
         var sites = new List<ImageSite>();
         var argoSourceFile = System.IO.Path.GetFileName(fileName).StartsWith(".argocd-source", StringComparison.Ordinal);
+        var kustomizationFile = IsKustomizationFileName(fileName);
         foreach (var doc in yaml.Documents)
         {
             var prefix = YamlPath.WithDocument(doc.Index, yaml.Documents.Count, "");
-            Walk(yaml, doc.Root, prefix, null, 0, sites, argoSourceFile);
+            Walk(yaml, doc.Root, prefix, null, 0, sites, argoSourceFile, kustomizationFile);
         }
 
         // One scalar is one site: an explicit marker says more than the shape around it.
@@ -31,7 +32,20 @@ internal static partial class ImageSiteLocator
             .ToList();
     }
 
-    private static void Walk(YamlText yaml, YamlNode? root, string prefix, EmbeddedBlock? embedded, int lineOffset, List<ImageSite> sites, bool argoSourceFile)
+    /// <summary>The names kustomize reads: a file so named is a kustomization even without apiVersion.</summary>
+    internal static bool IsKustomizationFileName(string fileName) =>
+        System.IO.Path.GetFileName(fileName) is "kustomization.yaml" or "kustomization.yml" or "Kustomization";
+
+    /// <summary>True for a kustomize.config.k8s.io document, or one in a kustomization file that names no API.</summary>
+    internal static bool IsKustomization(YamlMappingNode root, string fileName)
+    {
+        var apiVersion = root.GetScalar("apiVersion")?.Value;
+        return apiVersion is null
+            ? IsKustomizationFileName(fileName) || root.GetScalar("kind")?.Value is "Kustomization" or "Component"
+            : apiVersion.StartsWith("kustomize.config.k8s.io/", StringComparison.Ordinal);
+    }
+
+    private static void Walk(YamlText yaml, YamlNode? root, string prefix, EmbeddedBlock? embedded, int lineOffset, List<ImageSite> sites, bool argoSourceFile, bool kustomizationFile = false)
     {
         if (root is null)
         {
@@ -43,7 +57,8 @@ internal static partial class ImageSiteLocator
         var kind = rootMap?.GetScalar("kind")?.Value ?? "";
         var context = new Context(yaml, prefix, embedded, lineOffset);
 
-        if (rootMap is not null && (apiVersion.StartsWith("kustomize.config.k8s.io/", StringComparison.Ordinal) || (kind is "Kustomization" or "Component" && apiVersion.Length == 0)))
+        if (rootMap is not null && (apiVersion.StartsWith("kustomize.config.k8s.io/", StringComparison.Ordinal)
+            || (apiVersion.Length == 0 && (kustomizationFile || kind is "Kustomization" or "Component"))))
         {
             KustomizeEntries(context, rootMap.Get("images"), sites);
         }

@@ -27,6 +27,10 @@ public sealed record RepositoryFile(string Path, string? Text, string? ProblemCo
 public sealed record PlannedChange(string? Environment, string File, string YamlPath, int Line, string Old, string New);
 
 /// <summary>A target the plan does not change, and why.</summary>
+/// <param name="Environment">The environment, or null in discovery or for the whole plan.</param>
+/// <param name="File">The file, or null when the reason concerns no single file.</param>
+/// <param name="YamlPath">The place in the file, when known.</param>
+/// <param name="Reason">A sentence for people.</param>
 /// <param name="ReasonCode">A stable word for machines: <c>downgrade</c>, <c>already-current</c>, <c>not-tracked</c>…</param>
 public sealed record SkippedTarget(string? Environment, string? File, string? YamlPath, string ReasonCode, string Reason);
 

@@ -142,7 +142,7 @@ public static class Planner
     private static void Kustomize(State state, FileWork work, FileTarget target, ImageConfig image, BumpRequest request)
     {
         var roots = work.Yaml.Documents
-            .Where(d => d.Root is YamlMappingNode m && (m.GetScalar("apiVersion")?.Value ?? "").StartsWith("kustomize.config.k8s.io/", StringComparison.Ordinal))
+            .Where(d => d.Root is YamlMappingNode m && ImageSiteLocator.IsKustomization(m, work.Path))
             .ToList();
         if (roots.Count != 1)
         {

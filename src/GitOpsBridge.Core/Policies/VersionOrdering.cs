@@ -66,6 +66,17 @@ public static class VersionOrdering
         string shownCurrent = DiagnosticText.Tag(current);
         if (!policy.Evaluate(current).Accepted)
         {
+            // A semantic version outside the range still has an order: never move below it.
+            if (policy is SemverTagPolicy
+                && SemverTagPolicy.TryParseVersion(current, out SemVersion? above)
+                && SemverTagPolicy.TryParseVersion(candidate, out SemVersion? below)
+                && SemVersion.ComparePrecedence(above, below) > 0)
+            {
+                return new BumpDecision(
+                    BumpKind.Downgrade,
+                    $"downgrade: {candidate} is lower than {shownCurrent}, which is outside {described}; the bridge never moves a version down");
+            }
+
             return new BumpDecision(
                 BumpKind.Upgrade,
                 $"{shownCurrent} → {candidate} ({described}); the current tag {shownCurrent} is outside the policy");

@@ -61,6 +61,7 @@ internal sealed class YamlText
 
         var yaml = new YamlText(text, hasBom, documents);
         yaml.CheckDuplicateKeys();
+        yaml.NameImageEntries();
         return yaml;
     }
 
@@ -201,6 +202,52 @@ internal sealed class YamlText
                     throw new ManifestEditException(string.Create(CultureInfo.InvariantCulture,
                         $"duplicate key \"{k.Value}\" at line {k.Line} (first at line {seen[k.Value].Line}); which one applies is ambiguous"));
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Entries of an <c>images</c> list that have a <c>name</c> are addressed as
+    /// <c>images[name=X]</c>, as Kustomize users (and the fixtures' manifest) name them.
+    /// </summary>
+    private void NameImageEntries()
+    {
+        foreach (var seq in AllNodes().OfType<YamlSequenceNode>().ToList())
+        {
+            if (seq.Path != "images" && !seq.Path.EndsWith(".images", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var item in seq.Items.OfType<YamlMappingNode>())
+            {
+                if (item.GetScalar("name") is { } name && !name.Value.Contains(']', StringComparison.Ordinal))
+                {
+                    var oldPath = item.Path;
+                    var newPath = YamlPath.Named(seq.Path, name.Value);
+                    foreach (var node in Descendants(item))
+                    {
+                        node.Path = newPath + node.Path[oldPath.Length..];
+                    }
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<YamlNode> Descendants(YamlNode root)
+    {
+        yield return root;
+        var children = root switch
+        {
+            YamlMappingNode m => m.Entries.SelectMany(e => new[] { e.Key, e.Value }),
+            YamlSequenceNode s => s.Items,
+            _ => [],
+        };
+        foreach (var child in children)
+        {
+            foreach (var node in Descendants(child))
+            {
+                yield return node;
             }
         }
     }

@@ -116,6 +116,6 @@ internal static class UnifiedDiff
     /// <summary>Splits after each '\n' and keeps terminators, so line indexes match <see cref="SplitLines"/>.</summary>
     private sealed class KeepTerminatorsChunker : IChunker
     {
-        public string[] Chunk(string text) => [.. SplitLines(text)];
+        public IReadOnlyList<string> Chunk(string text) => SplitLines(text);
     }
 }

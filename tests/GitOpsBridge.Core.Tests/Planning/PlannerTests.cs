@@ -30,7 +30,8 @@ public sealed class PlannerTests
     [Theory]
     [InlineData("1.5.0", null, "1.5.0")]
     [InlineData("2.0.0", "policy", null)]
-    [InlineData("1.3.0", "downgrade", null)]
+    [InlineData("1.4.1", "downgrade", null)]
+    [InlineData("1.3.0", "policy", null)]
     [InlineData("1.4.2", "already-current", null)]
     public void Plan_SemverPolicy_BumpsOrExplains(string tag, string? code, string? newValue)
     {
@@ -52,6 +53,17 @@ public sealed class PlannerTests
             Assert.Equal(new PlannedChange("dev", "values.yaml", "image.tag", 3, "1.4.2", newValue), change);
             Assert.Equal("image:\n  repository: ghcr.io/acme/api\n  tag: 1.5.0 # the api\n", Assert.Single(plan.Edits).NewText);
         }
+    }
+
+    [Fact]
+    public void Plan_CurrentAboveSemverRange_IsNeverMovedDown()
+    {
+        var values = "image:\n  repository: ghcr.io/acme/api\n  tag: 2.0.0\n";
+
+        var plan = PlanFor("ghcr.io/acme/api:1.5.0", HelmConfig("    policy: { semver: \"^1.4\" }"), ("values.yaml", values));
+
+        Assert.Empty(plan.Edits);
+        Assert.Equal("downgrade", Assert.Single(plan.Skipped).ReasonCode);
     }
 
     [Fact]
@@ -380,7 +392,7 @@ public sealed class PlannerTests
             ["spec.source.helm.parameters[1].value", "spec.source.helm.valuesObject.image.tag", "spec.source.helm.values|image.tag"],
             plan.Changes.Select(c => c.YamlPath).ToArray());
         Assert.Equal(app.Replace("1.0.0", "1.1.0", StringComparison.Ordinal), Assert.Single(plan.Edits).NewText);
-        Assert.Equal(17, plan.Changes[2].Line);
+        Assert.Equal(18, plan.Changes[2].Line);
     }
 
     [Fact]

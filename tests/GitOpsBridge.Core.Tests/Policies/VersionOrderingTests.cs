@@ -65,7 +65,6 @@ public sealed class VersionOrderingTests
     [Theory]
     [InlineData("latest", "latest → 1.5.0 (semver ^1.4); the current tag latest is outside the policy")]
     [InlineData("1.3.0", "1.3.0 → 1.5.0 (semver ^1.4); the current tag 1.3.0 is outside the policy")]
-    [InlineData("2.0.0", "2.0.0 → 1.5.0 (semver ^1.4); the current tag 2.0.0 is outside the policy")] // the policy wins, as in Flux
     [InlineData("${TAG}", "'${TAG}' → 1.5.0 (semver ^1.4); the current tag '${TAG}' is outside the policy")]
     [InlineData("", "no current tag → 1.5.0 (semver ^1.4)")]
     [InlineData(null, "no current tag → 1.5.0 (semver ^1.4)")]
@@ -76,6 +75,16 @@ public sealed class VersionOrderingTests
 
         // Assert
         Assert.Equal(new BumpDecision(BumpKind.Upgrade, expectedReason), decision);
+    }
+
+    [Fact]
+    public void Decide_CurrentAboveTheSemverRange_IsDowngradeNotUpgrade()
+    {
+        // Flux would let the policy win; the bridge never moves a semantic version down.
+        BumpDecision decision = VersionOrdering.Decide("2.0.0", "1.5.0", Caret14);
+
+        Assert.Equal(BumpKind.Downgrade, decision.Kind);
+        Assert.Contains("never moves a version down", decision.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class YamlSpliceTests
     {
         var yaml = YamlText.Parse(text);
         var splice = new YamlSplice(yaml);
-        splice.SetScalar(yaml.AllNodes().OfType<YamlScalarNode>().Single(s => s.Path == path && !s.IsKey), value);
+        splice.SetScalar(yaml.AllNodes().OfType<YamlScalarNode>().First(s => s.Path == path && !s.IsKey), value);
         return splice.Apply();
     }
 
@@ -97,13 +97,18 @@ public sealed class YamlSpliceTests
         Assert.Throws<ManifestEditException>(() => Set("tag: v1\n", "tag", value));
     }
 
-    [Fact]
-    public void SetScalar_ValueWithQuotes_IsEscapedAndVerified()
+    [Theory]
+    [InlineData("\"quoted\"", "tag: \"\\\"quoted\\\"\"\n")]
+    [InlineData("x: y", "tag: \"x: y\"\n")]
+    [InlineData("a # b", "tag: \"a # b\"\n")]
+    [InlineData("-x", "tag: \"-x\"\n")]
+    [InlineData("a\"b", "tag: a\"b\n")]
+    public void SetScalar_ValueThatPlainWouldMisread_IsQuotedAndReadsBack(string value, string expected)
     {
-        var result = Set("tag: v1\n", "tag", "a\"b");
+        var result = Set("tag: v1\n", "tag", value);
 
-        Assert.Equal("tag: \"a\\\"b\"\n", result);
-        Assert.Equal("a\"b", YamlText.Parse(result).AllNodes().OfType<YamlScalarNode>().Single(s => s.Path == "tag" && !s.IsKey).Value);
+        Assert.Equal(expected, result);
+        Assert.Equal(value, YamlText.Parse(result).AllNodes().OfType<YamlScalarNode>().Single(s => s.Path == "tag" && !s.IsKey).Value);
     }
 
     [Fact]

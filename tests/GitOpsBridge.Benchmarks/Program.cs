@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(GitOpsBridge.Benchmarks.PlanBenchmarks).Assembly).Run(args);
