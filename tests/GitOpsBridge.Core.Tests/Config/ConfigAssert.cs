@@ -13,6 +13,18 @@ internal static class ConfigAssert
         return error;
     }
 
+    /// <summary>Like <see cref="SingleError(string, int, int, string[])"/>, the column being where <paramref name="marker"/> first occurs on the line.</summary>
+    public static ConfigError SingleErrorAt(string yaml, int line, string marker, params string[] fragments) =>
+        SingleError(yaml, line, ColumnOf(yaml, line, marker), fragments);
+
+    /// <summary>The 1-based column of the first <paramref name="marker"/> on a 1-based line.</summary>
+    public static int ColumnOf(string yaml, int line, string marker)
+    {
+        var index = yaml.Split('\n')[line - 1].IndexOf(marker, StringComparison.Ordinal);
+        Assert.True(index >= 0, $"{marker} is not on line {line}");
+        return index + 1;
+    }
+
     /// <summary>Asserts one of the errors is at the given place and contains every fragment.</summary>
     public static ConfigError HasError(IReadOnlyList<ConfigError> errors, int line, int column, params string[] fragments)
     {
