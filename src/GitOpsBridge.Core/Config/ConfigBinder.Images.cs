@@ -177,6 +177,11 @@ internal sealed partial class ConfigBinder
                 return null; // the pattern's own error is enough
             }
 
+            if (value.All(char.IsAsciiDigit))
+            {
+                return "must name a named group such as (?<n>…); numbered groups are not allowed";
+            }
+
             var named = regex.GetGroupNames().Where(name => !name.All(char.IsAsciiDigit)).ToArray();
             return named.Contains(value)
                 ? null

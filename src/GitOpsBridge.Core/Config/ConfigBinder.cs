@@ -22,7 +22,7 @@ internal sealed partial class ConfigBinder(ConfigErrorList errors)
         {
             if (!errors.HasErrors)
             {
-                errors.Add(root?.Position ?? SourcePosition.Start, "the file is empty; it needs at least \"version: 1\"");
+                errors.Add(SourcePosition.Start, "the file is empty; it needs at least \"version: 1\"");
             }
 
             return nothing;

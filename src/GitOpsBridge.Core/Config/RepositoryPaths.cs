@@ -9,7 +9,7 @@ public static class RepositoryPaths
     /// <summary>
     /// Checks a repository-relative path and returns it normalized: forward slashes, no <c>.</c> or empty
     /// segments. Rejects empty paths, control characters (NUL included), backslashes, absolute paths
-    /// (<c>/x</c>, <c>C:\x</c>, <c>C:/x</c>, <c>\\server</c>), <c>..</c> segments, <c>.git</c> segments
+    /// (<c>/x</c>, <c>C:\x</c>, <c>C:/x</c>, <c>C:x</c>, <c>\\server</c>), <c>..</c> segments, <c>.git</c> segments
     /// (in any case) and paths that end in <c>/</c>.
     /// </summary>
     /// <param name="path">The path as written in the configuration.</param>
@@ -51,9 +51,14 @@ public static class RepositoryPaths
             }
         }
 
-        if (path[0] is '/' or '\\' || (path.Length >= 2 && char.IsAsciiLetter(path[0]) && path[1] == ':'))
+        if (path[0] is '/' or '\\')
         {
             return "is absolute; write it relative to the repository root";
+        }
+
+        if (path.Length >= 2 && char.IsAsciiLetter(path[0]) && path[1] == ':')
+        {
+            return "is absolute or names a drive; write it relative to the repository root";
         }
 
         if (path.Contains('\\', StringComparison.Ordinal))
