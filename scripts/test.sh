@@ -43,22 +43,18 @@ fi
 results="$root/.cache/test-results"
 rm -rf "$results"
 mkdir -p "$results"
-dotnet test GitOpsBridge.sln --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
-status=$?
+# Each test assembly prints one "Passed!/Failed! - Failed: N, Passed: N, Skipped: N" line; sum them.
+dotnet test GitOpsBridge.sln --logger "console;verbosity=minimal" --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"
+status=${PIPESTATUS[0]}
 
 summary=$(node -e '
-const fs = require("fs"), path = require("path");
-const dir = process.argv[1];
+const text = require("fs").readFileSync(process.argv[1], "utf8");
 let passed = 0, failed = 0, skipped = 0, files = 0;
-for (const f of fs.readdirSync(dir).filter(f => f.endsWith(".trx"))) {
-  const m = /<Counters\b([^>]*)>/.exec(fs.readFileSync(path.join(dir, f), "utf8"));
-  if (!m) continue;
-  files++;
-  const n = k => Number((new RegExp(k + "=\"(\\d+)\"").exec(m[1]) || [0, 0])[1]);
-  passed += n("passed"); failed += n("failed") + n("error") + n("timeout") + n("aborted"); skipped += n("notExecuted");
+for (const m of text.matchAll(/(?:Passed|Failed)!\s+-\s+Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+)/g)) {
+  files++; failed += +m[1]; passed += +m[2]; skipped += +m[3];
 }
 process.stdout.write(`${files} ${passed} ${failed} ${skipped}`);
-' "$results")
+' "$results/console.log")
 read -r files passed failed skipped <<<"$summary"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The build or a test host failed before any test could report: count it as a failure.

@@ -152,8 +152,6 @@ internal sealed partial class ConfigBinder
     /// <summary>Resolves image aliases used by targets; a reference to an unknown alias is an error at the reference.</summary>
     private sealed class ImageReferences(OrderedDictionary<string, ImageConfig> images, bool aliasesKnown)
     {
-        public string RepositoryOf(string alias) => images.TryGetValue(alias, out var image) ? image.Repository : string.Empty;
-
         public string? Resolve(ConfigBinder binder, ConfigNode node, string path)
         {
             if (binder.AsString(node, path) is not { } alias)

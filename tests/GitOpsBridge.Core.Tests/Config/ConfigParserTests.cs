@@ -154,7 +154,7 @@ public sealed class ConfigParserTests
         var config = ConfigParser.Parse(ConfigTestFiles.Example("typical.yml"));
 
         Assert.True(config.Discover);
-        Assert.Equal("ghcr.io/acme/api", config.Environments["dev"].Files[1].KustomizeName);
+        Assert.Null(config.Environments["dev"].Files[1].KustomizeName);
         Assert.True(config.Environments["prod"].PullRequest!.Draft);
         Assert.Equal(["acme/sre"], config.Environments["prod"].PullRequest!.TeamReviewers);
     }

@@ -34,12 +34,13 @@ public sealed class FileTargetTests
     }
 
     [Fact]
-    public void Parse_KustomizeWithoutName_DefaultsToImageRepository()
+    public void Parse_KustomizeWithoutName_LeavesNameToThePlanner()
     {
+        // The planner then matches the entry by name or newName, and names a new entry after the repository.
         var target = Parse("{ path: overlays/dev/kustomization.yaml, kustomize: { image: web } }");
 
         Assert.Equal(TargetKind.Kustomize, target.Kind);
-        Assert.Equal("ghcr.io/acme/web", target.KustomizeName);
+        Assert.Null(target.KustomizeName);
     }
 
     [Fact]
