@@ -170,6 +170,25 @@ public sealed class SchemaTests
         Assert.Contains(errors, error => error.Message.Contains(parserMessage, StringComparison.Ordinal));
     }
 
+    /// <summary>Every complete example (a yaml block with "version: 1") in docs/configuration.md is valid.</summary>
+    [Fact]
+    public void ConfigurationReference_CompleteExamples_PassSchemaAndParser()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "docs", "configuration.md")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.True(directory is not null, "docs/configuration.md not found above " + AppContext.BaseDirectory);
+        var markdown = File.ReadAllText(Path.Combine(directory.FullName, "docs", "configuration.md"));
+        var blocks = markdown.Split("```yaml\n").Skip(1).Select(block => block[..block.IndexOf("```", StringComparison.Ordinal)]);
+        var complete = blocks.Where(block => block.Split('\n').Contains("version: 1")).ToList();
+
+        Assert.NotEmpty(complete);
+        Assert.All(complete, AssertValidForBoth);
+    }
+
     /// <summary>The patterns are duplicated in the schema; they must be the same text as the parser's.</summary>
     [Theory]
     [InlineData("/properties/images/propertyNames/pattern", ConfigSyntax.AliasPattern)]
