@@ -48,5 +48,5 @@ internal sealed record MappingEntry(ScalarNode Key, ConfigNode Value);
 internal sealed record MappingNode(IReadOnlyList<MappingEntry> Entries, SourcePosition Position) : ConfigNode(Position)
 {
     public override long ExpandedSize { get; } =
-        SequenceNode.SaturatingSum(Entries.Select(entry => SequenceNode.SaturatingSum([entry.Value.ExpandedSize]))); // key + value
+        SequenceNode.SaturatingSum(Entries.SelectMany(entry => new[] { 1L, entry.Value.ExpandedSize })); // key + value
 }

@@ -60,7 +60,7 @@ internal static partial class YamlDocumentReader
             {
                 var position = new SourcePosition((int)exception.Start.Line, (int)exception.Start.Column);
                 var mentionsTab = exception.Message.Contains("tab", StringComparison.OrdinalIgnoreCase);
-                if (FindIndentingTab(text, mentionsTab ? int.MaxValue : position.Line) is { } tab)
+                if (FindIndentingTab(text, mentionsTab ? 1 : position.Line, mentionsTab ? int.MaxValue : position.Line) is { } tab)
                 {
                     errors.Add(tab, "invalid YAML: a tab character is used for indentation; YAML allows only spaces there");
                 }
@@ -200,12 +200,13 @@ internal static partial class YamlDocumentReader
 
     /// <summary>
     /// YamlDotNet reports a tab used as indentation at the start of the enclosing mapping, not at the
-    /// tab. Finds the first line, up to <paramref name="lastLine"/>, whose indentation contains a tab.
+    /// tab. Finds the first line from <paramref name="firstLine"/> to <paramref name="lastLine"/> (1-based)
+    /// whose indentation contains a tab.
     /// </summary>
-    private static SourcePosition? FindIndentingTab(string text, int lastLine)
+    private static SourcePosition? FindIndentingTab(string text, int firstLine, int lastLine)
     {
         var lines = text.Split('\n');
-        for (var index = 0; index < lines.Length && index < lastLine; index++)
+        for (var index = firstLine - 1; index < lines.Length && index < lastLine; index++)
         {
             var line = lines[index];
             for (var column = 0; column < line.Length && (line[column] == ' ' || line[column] == '\t'); column++)
