@@ -58,6 +58,14 @@ public class PlanBenchmarks
     [Benchmark]
     public Plan PlanDiscovered() => Planner.Create(new PlanRequest(_image, null), _files);
 
+    /// <summary>Only YamlDotNet's event parser, building our span-indexed tree.</summary>
+    [Benchmark]
+    public object ParseOnly() => GitOpsBridge.Core.Yaml.YamlText.Parse(_files.Text);
+
+    /// <summary>Parse plus finding every image site.</summary>
+    [Benchmark]
+    public object ParseAndLocate() => GitOpsBridge.Core.Manifests.ImageSiteLocator.Locate(GitOpsBridge.Core.Yaml.YamlText.Parse(_files.Text), "values.yaml");
+
     private sealed class Files(string text) : IRepositoryFiles
     {
         public string Text => text;

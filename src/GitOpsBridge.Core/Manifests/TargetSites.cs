@@ -16,6 +16,7 @@ internal static class TargetSites
     public static (List<ImageSite> Sites, string? Problem) Helm(YamlText yaml, HelmTarget target, IReadOnlyList<ImageSite> located)
     {
         var sites = new List<ImageSite>();
+        string? alias = null;
         foreach (var doc in yaml.Documents)
         {
             var prefix = YamlPath.WithDocument(doc.Index, yaml.Documents.Count, "");
@@ -29,11 +30,29 @@ internal static class TargetSites
                 {
                     sites.Add(site);
                 }
+                else if (root is not null)
+                {
+                    alias ??= AliasAt(root, target);
+                }
             }
         }
 
         var wanted = target.Path ?? target.Tag ?? target.Digest ?? "";
-        return sites.Count == 0 ? (sites, $"no editable value at {wanted}") : (sites, null);
+        return sites.Count > 0 ? (sites, null)
+            : alias is not null ? (sites, $"{wanted} is an alias of &{alias}; changing the anchor would change every alias of it, so edit it by hand")
+            : (sites, $"no editable value at {wanted}");
+    }
+
+    /// <summary>The anchor name when the target's value, or its tag, is an alias.</summary>
+    private static string? AliasAt(YamlNode root, HelmTarget target)
+    {
+        var node = Resolve(root, target.Path ?? target.Tag ?? target.Digest ?? "");
+        if (node is YamlMappingNode group)
+        {
+            node = group.Get("tag") ?? group.Get("digest");
+        }
+
+        return (node as YamlAliasNode)?.Name;
     }
 
     private static IEnumerable<(YamlNode? Root, ImageSiteLocator.Context Context, YamlSequenceNode? Parameters)> ValuesRoots(

@@ -398,6 +398,14 @@ public static class Planner
                 return null;
             }
 
+            // The host checks these too; the core does not trust any host to.
+            if (file.Text.Length > RepositoryFile.MaxBytes || file.Text.Contains('\0', StringComparison.Ordinal))
+            {
+                Skip(env, path, null, file.Text.Length > RepositoryFile.MaxBytes ? "file-too-large" : "binary-file",
+                    file.Text.Length > RepositoryFile.MaxBytes ? $"{path} is larger than 5 MB; it is not edited" : $"{path} is binary (it contains NUL characters)");
+                return null;
+            }
+
             YamlText yaml;
             try
             {

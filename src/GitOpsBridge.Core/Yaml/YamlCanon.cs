@@ -59,6 +59,107 @@ internal sealed record YamlCanon(char Kind, string? Value, string? Type, IReadOn
         return new(node is YamlMappingNode ? 'm' : 'q', node.Anchor, node.Tag, children);
     }
 
+    /// <summary>
+    /// Compares the original tree, as the edit intends to change it, with the re-parsed one. Walks
+    /// both in parallel and builds canons only where the edit replaced or added nodes; an unchanged
+    /// scalar with the same text and style needs no type resolution, because it resolves the same.
+    /// </summary>
+    public static string? Compare(YamlNode? original, YamlNode? actual, IReadOnlyDictionary<YamlNode, YamlCanon> replace, IReadOnlyDictionary<YamlNode, List<YamlCanon>> append, string path = "")
+    {
+        var at = path.Length == 0 ? "the root" : path;
+        if (original is null || actual is null)
+        {
+            return original is null && actual is null ? null : $"{at} appeared or disappeared";
+        }
+
+        if (replace.TryGetValue(original, out var intended))
+        {
+            return Difference(intended, Of(actual, Empty, EmptyAppend), path);
+        }
+
+        switch (original, actual)
+        {
+            case (YamlScalarNode o, YamlScalarNode a):
+                var sameText = o.Value == a.Value && (o.Style == a.Style || (IsPlain(o) && IsPlain(a))) && o.Anchor == a.Anchor && o.Tag == a.Tag;
+                return sameText ? null : Difference(Of(o, Empty, EmptyAppend), Of(a, Empty, EmptyAppend), path);
+            case (YamlAliasNode o, YamlAliasNode a):
+                return o.Name == a.Name ? null : $"{at} refers to *{a.Name} instead of *{o.Name}";
+            case (YamlMappingNode o, YamlMappingNode a):
+            {
+                if (o.Anchor != a.Anchor || o.Tag != a.Tag)
+                {
+                    return $"{at} changed its anchor or tag";
+                }
+
+                var extra = append.TryGetValue(o, out var list) ? list : null;
+                var expectedCount = o.Entries.Count + ((extra?.Count ?? 0) / 2);
+                if (a.Entries.Count != expectedCount)
+                {
+                    return string.Create(CultureInfo.InvariantCulture, $"{at} has {a.Entries.Count} keys instead of {expectedCount}");
+                }
+
+                for (var i = 0; i < o.Entries.Count; i++)
+                {
+                    var key = o.Entries[i].Key;
+                    var childPath = key is YamlScalarNode ks ? YamlPath.Key(path, ks.Value) : path;
+                    var diff = Compare(key, a.Entries[i].Key, replace, append, childPath) ?? Compare(o.Entries[i].Value, a.Entries[i].Value, replace, append, childPath);
+                    if (diff is not null)
+                    {
+                        return diff;
+                    }
+                }
+
+                for (var i = o.Entries.Count; i < a.Entries.Count; i++)
+                {
+                    var j = (i - o.Entries.Count) * 2;
+                    var diff = Difference(extra![j], Of(a.Entries[i].Key, Empty, EmptyAppend), path) ?? Difference(extra[j + 1], Of(a.Entries[i].Value, Empty, EmptyAppend), path);
+                    if (diff is not null)
+                    {
+                        return diff;
+                    }
+                }
+
+                return null;
+            }
+
+            case (YamlSequenceNode o, YamlSequenceNode a):
+            {
+                if (o.Anchor != a.Anchor || o.Tag != a.Tag)
+                {
+                    return $"{at} changed its anchor or tag";
+                }
+
+                var extra = append.TryGetValue(o, out var list) ? list : null;
+                var expectedCount = o.Items.Count + (extra?.Count ?? 0);
+                if (a.Items.Count != expectedCount)
+                {
+                    return string.Create(CultureInfo.InvariantCulture, $"{at} has {a.Items.Count} items instead of {expectedCount}");
+                }
+
+                for (var i = 0; i < a.Items.Count; i++)
+                {
+                    var diff = i < o.Items.Count
+                        ? Compare(o.Items[i], a.Items[i], replace, append, YamlPath.Index(path, i))
+                        : Difference(extra![i - o.Items.Count], Of(a.Items[i], Empty, EmptyAppend), YamlPath.Index(path, i));
+                    if (diff is not null)
+                    {
+                        return diff;
+                    }
+                }
+
+                return null;
+            }
+
+            default:
+                return $"{at} changed kind";
+        }
+    }
+
+    private static bool IsPlain(YamlScalarNode s) => s.Style is YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any;
+
+    private static readonly Dictionary<YamlNode, YamlCanon> Empty = [];
+    private static readonly Dictionary<YamlNode, List<YamlCanon>> EmptyAppend = [];
+
     /// <summary>Null when equal; otherwise where and how the two differ, for the refusal message.</summary>
     public static string? Difference(YamlCanon? expected, YamlCanon? actual, string path = "")
     {

@@ -38,7 +38,8 @@ internal static class YamlPath
 
     internal sealed record IndexSegment(int Index) : Segment;
 
-    internal sealed record NamedSegment(string Name) : Segment;
+    /// <summary><c>[field=value]</c>: the entry whose scalar <c>field</c> is <c>value</c>; <c>[name=X]</c> is the usual one.</summary>
+    internal sealed record FieldSegment(string Field, string Value) : Segment;
 
     /// <summary>Parses a relative path such as <c>image.tag</c>, <c>containers[0].image</c> or <c>images[name=api]</c>.</summary>
     public static bool TryParse(string path, out IReadOnlyList<Segment> segments, out string? error)
@@ -78,9 +79,9 @@ internal static class YamlPath
                 {
                     result.Add(new KeySegment(inner[1..^1].Replace("\\\"", "\"", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal)));
                 }
-                else if (inner.StartsWith("name=", StringComparison.Ordinal) && inner.Length > 5)
+                else if (inner.IndexOf('=', StringComparison.Ordinal) is > 0 and var eq && eq < inner.Length - 1)
                 {
-                    result.Add(new NamedSegment(inner[5..]));
+                    result.Add(new FieldSegment(inner[..eq], inner[(eq + 1)..]));
                 }
                 else if (int.TryParse(inner, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
                 {
@@ -132,7 +133,7 @@ internal static class YamlPath
             {
                 (KeySegment k, YamlMappingNode m) => m.Get(k.Key),
                 (IndexSegment ix, YamlSequenceNode s) => ix.Index < s.Items.Count ? s.Items[ix.Index] : null,
-                (NamedSegment n, YamlSequenceNode s) => s.Items.OfType<YamlMappingNode>().FirstOrDefault(e => e.GetScalar("name")?.Value == n.Name),
+                (FieldSegment f, YamlSequenceNode s) => s.Items.OfType<YamlMappingNode>().FirstOrDefault(e => e.GetScalar(f.Field)?.Value == f.Value),
                 _ => null,
             };
             if (node is null)

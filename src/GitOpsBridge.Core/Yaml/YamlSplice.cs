@@ -120,7 +120,7 @@ internal sealed class YamlSplice(YamlText source)
         YamlText after;
         try
         {
-            after = YamlText.Parse(spliced);
+            after = YamlText.Parse(spliced, verification: true);
         }
         catch (ManifestEditException ex)
         {
@@ -134,9 +134,7 @@ internal sealed class YamlSplice(YamlText source)
 
         for (var i = 0; i < Source.Documents.Count; i++)
         {
-            var expected = YamlCanon.Of(Source.Documents[i].Root, _replace, _append);
-            var actual = YamlCanon.Of(after.Documents[i].Root, EmptyReplace, EmptyAppend);
-            var diff = YamlCanon.Difference(expected, actual);
+            var diff = YamlCanon.Compare(Source.Documents[i].Root, after.Documents[i].Root, _replace, _append);
             if (diff is not null)
             {
                 var where = Source.Documents.Count > 1 ? $"document {i}: " : "";
@@ -146,7 +144,4 @@ internal sealed class YamlSplice(YamlText source)
 
         return after;
     }
-
-    private static readonly Dictionary<YamlNode, YamlCanon> EmptyReplace = [];
-    private static readonly Dictionary<YamlNode, List<YamlCanon>> EmptyAppend = [];
 }

@@ -13,6 +13,12 @@ internal sealed class YamlText
     /// <summary>Deeper nesting than this is refused rather than risking the stack.</summary>
     public const int MaxDepth = 256;
 
+    /// <summary>
+    /// YamlDotNet's scanner is quadratic in flow nesting (40,000 '[' take about 10 s); no real
+    /// values file nests flow collections this deep.
+    /// </summary>
+    public const int MaxFlowDepth = 64;
+
     private YamlText(string text, bool hasBom, IReadOnlyList<YamlDocumentNode> documents)
     {
         Text = text;
@@ -35,11 +41,22 @@ internal sealed class YamlText
     public string ToFileText(string text) => HasBom ? "\uFEFF" + text : text;
 
     /// <summary>Parses YAML; throws <see cref="ManifestEditException"/> when the file is not YAML we can edit safely.</summary>
-    public static YamlText Parse(string fileText)
+    /// <param name="fileText">The file's text, possibly with a BOM.</param>
+    /// <param name="verification">
+    /// True when re-parsing an edit for comparison: the comparison itself catches a changed or added
+    /// key, so the duplicate-key pass and entry naming are skipped.
+    /// </param>
+    public static YamlText Parse(string fileText, bool verification = false)
     {
         var hasBom = fileText.Length > 0 && fileText[0] == '\uFEFF';
         var text = hasBom ? fileText[1..] : fileText;
         var documents = new List<YamlDocumentNode>();
+        if (FlowNesting.FindExcessive(text, MaxFlowDepth) is { } deep)
+        {
+            throw new ManifestEditException(string.Create(CultureInfo.InvariantCulture,
+                $"flow collections nest deeper than {MaxFlowDepth} levels at line {deep.Line}, column {deep.Column}"));
+        }
+
         try
         {
             var parser = new Parser(new StringReader(text));
@@ -58,10 +75,19 @@ internal sealed class YamlText
             throw new ManifestEditException(string.Create(CultureInfo.InvariantCulture,
                 $"not valid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {FirstLine(ex.Message)}"));
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 18 throws this, not a YamlException, for an unclosed '[' or '{' before a following line.
+            throw new ManifestEditException("not valid YAML: a flow collection ('[' or '{') is not closed");
+        }
 
         var yaml = new YamlText(text, hasBom, documents);
-        yaml.CheckDuplicateKeys();
-        yaml.NameImageEntries();
+        if (!verification)
+        {
+            yaml.CheckDuplicateKeys();
+            yaml.NameImageEntries();
+        }
+
         return yaml;
     }
 

@@ -159,6 +159,16 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Plan_HelmPathWithFieldSelector_EditsTheNamedItem()
+    {
+        var values = "sidecars:\n- name: a\n  image: ghcr.io/acme/api:1.0.0\n- name: b\n  image: ghcr.io/acme/api:1.0.0\n";
+
+        var plan = PlanFor("ghcr.io/acme/api:1.1.0", HelmConfig(target: "path: \"sidecars[name=b].image\""), ("values.yaml", values));
+
+        Assert.Equal(5, Assert.Single(plan.Changes).Line);
+    }
+
+    [Fact]
     public void Plan_HelmPathNamingAnotherImage_IsRefused()
     {
         var values = "image:\n  repository: ghcr.io/acme/other\n  tag: 1.4.2\n";
@@ -465,6 +475,19 @@ public sealed class PlannerTests
         Assert.Equal("\uFEFF" + Values.Replace("1.4.2", "1.5.0", StringComparison.Ordinal), Assert.Single(plan.Edits).NewText);
     }
 
+    [Theory]
+    [InlineData("binary-file")]
+    [InlineData("file-too-large")]
+    public void Plan_BinaryOrHugeText_IsRefusedByTheCoreToo(string code)
+    {
+        var text = code == "binary-file" ? Values + "\0" : Values + new string('#', RepositoryFile.MaxBytes);
+
+        var plan = PlanFor("ghcr.io/acme/api:1.5.0", HelmConfig(), ("values.yaml", text));
+
+        Assert.Empty(plan.Edits);
+        Assert.Equal(code, Assert.Single(plan.Skipped).ReasonCode);
+    }
+
     [Fact]
     public void Plan_AliasedTarget_IsRefused()
     {
@@ -473,6 +496,6 @@ public sealed class PlannerTests
         var plan = PlanFor("ghcr.io/acme/api:1.5.0", HelmConfig(), ("values.yaml", values));
 
         Assert.Empty(plan.Edits);
-        Assert.Single(plan.Skipped);
+        Assert.Contains("is an alias of &tag", Assert.Single(plan.Skipped).Reason, StringComparison.Ordinal);
     }
 }

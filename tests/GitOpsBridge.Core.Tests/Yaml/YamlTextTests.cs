@@ -62,13 +62,31 @@ public sealed class YamlTextTests
     }
 
     [Fact]
-    public void Parse_VeryDeepNesting_IsRefusedNotCrashed()
+    public void Parse_VeryDeepFlowNesting_IsRefusedBeforeYamlDotNetSpendsQuadraticTime()
     {
-        var text = new string('[', 5000) + new string(']', 5000);
+        var text = "a: " + new string('[', 40_000) + new string(']', 40_000) + "\n";
+        var ex = Assert.Throws<ManifestEditException>(() => YamlText.Parse(text));
+
+        Assert.Contains("nest deeper than 64 levels at line 1, column 68", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_VeryDeepBlockNesting_IsRefusedNotCrashed()
+    {
+        var text = string.Concat(Enumerable.Range(0, 300).Select(i => new string(' ', i) + "k:\n"));
 
         var ex = Assert.Throws<ManifestEditException>(() => YamlText.Parse(text));
 
         Assert.Contains("nesting deeper", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a: [b\nc: d\n")]
+    [InlineData("a: {b: c\nd: e\n")]
+    [InlineData("- [\n- x\n")]
+    public void Parse_UnclosedFlowCollection_IsRefusedNotCrashed(string text)
+    {
+        Assert.Throws<ManifestEditException>(() => YamlText.Parse(text));
     }
 
     [Theory]
