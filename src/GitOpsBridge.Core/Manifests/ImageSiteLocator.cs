@@ -81,7 +81,7 @@ internal static partial class ImageSiteLocator
             ArgoCdSource(context, rootMap, sites);
         }
 
-        foreach (var node in Descendants(root))
+        foreach (var node in YamlText.Descendants(root))
         {
             if (node is YamlMappingNode map)
             {
@@ -111,34 +111,6 @@ internal static partial class ImageSiteLocator
             foreach (var s in many.Items.OfType<YamlMappingNode>())
             {
                 yield return s;
-            }
-        }
-    }
-
-    private static IEnumerable<YamlNode> Descendants(YamlNode root)
-    {
-        var stack = new Stack<YamlNode>();
-        stack.Push(root);
-        while (stack.Count > 0)
-        {
-            var node = stack.Pop();
-            yield return node;
-            switch (node)
-            {
-                case YamlMappingNode m:
-                    for (var i = m.Entries.Count - 1; i >= 0; i--)
-                    {
-                        stack.Push(m.Entries[i].Value);
-                    }
-
-                    break;
-                case YamlSequenceNode s:
-                    for (var i = s.Items.Count - 1; i >= 0; i--)
-                    {
-                        stack.Push(s.Items[i]);
-                    }
-
-                    break;
             }
         }
     }

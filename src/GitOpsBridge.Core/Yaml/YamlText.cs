@@ -260,36 +260,14 @@ internal sealed class YamlText
         }
     }
 
-    private static IEnumerable<YamlNode> Descendants(YamlNode root)
-    {
-        yield return root;
-        var children = root switch
-        {
-            YamlMappingNode m => m.Entries.SelectMany(e => new[] { e.Key, e.Value }),
-            YamlSequenceNode s => s.Items,
-            _ => [],
-        };
-        foreach (var child in children)
-        {
-            foreach (var node in Descendants(child))
-            {
-                yield return node;
-            }
-        }
-    }
+    /// <summary>Every node of every document, depth first, keys before their values.</summary>
+    public IEnumerable<YamlNode> AllNodes() => Documents.Where(d => d.Root is not null).SelectMany(d => Descendants(d.Root!));
 
-    /// <summary>Every node of every document, depth first.</summary>
-    public IEnumerable<YamlNode> AllNodes()
+    /// <summary>A node and everything under it, depth first, keys before their values; no recursion, so depth costs no stack.</summary>
+    public static IEnumerable<YamlNode> Descendants(YamlNode root)
     {
         var stack = new Stack<YamlNode>();
-        foreach (var doc in Documents.Reverse())
-        {
-            if (doc.Root is not null)
-            {
-                stack.Push(doc.Root);
-            }
-        }
-
+        stack.Push(root);
         while (stack.Count > 0)
         {
             var node = stack.Pop();
@@ -304,10 +282,10 @@ internal sealed class YamlText
                     }
 
                     break;
-                case YamlSequenceNode s:
-                    for (var i = s.Items.Count - 1; i >= 0; i--)
+                case YamlSequenceNode q:
+                    for (var i = q.Items.Count - 1; i >= 0; i--)
                     {
-                        stack.Push(s.Items[i]);
+                        stack.Push(q.Items[i]);
                     }
 
                     break;
