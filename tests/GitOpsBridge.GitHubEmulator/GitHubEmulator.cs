@@ -88,6 +88,13 @@ public sealed class GitHubEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Test seam: rewrites response bodies by route key before validation.</summary>
+    internal Func<string, byte[], byte[]>? ResponseTamper
+    {
+        get => _state.ResponseTamper;
+        set => _state.ResponseTamper = value;
+    }
+
     /// <summary>How long loading GitHub's OpenAPI description took (once per process); null if not loaded.</summary>
     public static TimeSpan? SpecLoadTime => OpenApiDescription.IsLoaded ? OpenApiDescription.Instance.LoadTime : null;
 
@@ -114,7 +121,7 @@ public sealed class GitHubEmulator : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = 256 * 1024 * 1024;
         });
 
-        var identity = new AppIdentity(options.AppId, options.AppSlug);
+        var identity = new AppIdentity(options.AppId, options.AppSlug, options.PrivateKeyPem);
         var routes = new HashSet<string>(StringComparer.Ordinal);
         var state = new EmulatorState(options, identity, repositoriesRoot, new FaultQueue(routes));
         var webhooks = new WebhookSender(state);
@@ -136,6 +143,7 @@ public sealed class GitHubEmulator : IAsyncDisposable
         app.MapIssuesApi();
         app.MapHooksApi();
         app.MapGitSmartHttp();
+        app.MapFallback(() => GitHubResults.NotFound());
 
         foreach (var endpoint in ((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints))
         {

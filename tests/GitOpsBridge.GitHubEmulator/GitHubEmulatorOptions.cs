@@ -19,8 +19,26 @@ public sealed class GitHubEmulatorOptions
     /// <summary>What a violation does. Default <see cref="SpecViolationMode.Fail"/>: the call fails with a 500 naming the breach.</summary>
     public SpecViolationMode ViolationMode { get; set; } = SpecViolationMode.Fail;
 
+    /// <summary>
+    /// Undocumented query parameters that are not violations, as <c>operationId?name</c>. Default:
+    /// the ones Octokit 14 sends on its own and GitHub ignores (<c>sort</c> and <c>direction</c> on
+    /// issues/list-comments).
+    /// </summary>
+    public ISet<string> ToleratedQueryParameters { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "issues/list-comments?sort",
+        "issues/list-comments?direction",
+    };
+
     /// <summary>The App's numeric id. Default 1001.</summary>
     public long AppId { get; set; } = 1001;
+
+    /// <summary>
+    /// The App's private key (PEM, PKCS#1 or PKCS#8). Default null: each emulator generates its own
+    /// 2048-bit key on first use. A suite can generate one key and pass it to every emulator, since
+    /// key generation costs about a second of CPU on a small machine.
+    /// </summary>
+    public string? PrivateKeyPem { get; set; }
 
     /// <summary>The App's slug; its bot user is <c>{slug}[bot]</c>. Default <c>gitops-bridge</c>.</summary>
     public string AppSlug { get; set; } = "gitops-bridge";

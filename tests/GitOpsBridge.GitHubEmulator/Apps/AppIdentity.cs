@@ -10,12 +10,25 @@ namespace GitOpsBridge.GitHubEmulator.Apps;
 /// The emulated GitHub App: its id, slug and RSA key, and the JWT rules GitHub applies to it.
 /// https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-json-web-token-jwt-for-a-github-app
 /// </summary>
-internal sealed class AppIdentity(long appId, string slug) : IDisposable
+internal sealed class AppIdentity(long appId, string slug, string? privateKeyPem) : IDisposable
 {
     /// <summary>GitHub's ceiling for a JWT's lifetime.</summary>
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(10);
 
-    private readonly RSA _key = RSA.Create(2048);
+    // Generating a 2048-bit key takes about a second on a small machine, so it happens on first use.
+    private readonly Lazy<RSA> _lazyKey = new(() =>
+    {
+        if (privateKeyPem is null)
+        {
+            return RSA.Create(2048);
+        }
+
+        var imported = RSA.Create();
+        imported.ImportFromPem(privateKeyPem);
+        return imported;
+    });
+
+    private RSA Key => _lazyKey.Value;
 
     public long AppId { get; } = appId;
 
@@ -24,13 +37,13 @@ internal sealed class AppIdentity(long appId, string slug) : IDisposable
     public string ClientId { get; } = "Iv1." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     /// <summary>The private key as GitHub hands it out: PKCS#1 PEM (<c>BEGIN RSA PRIVATE KEY</c>).</summary>
-    public string PrivateKeyPem => _key.ExportRSAPrivateKeyPem();
+    public string PrivateKeyPem => Key.ExportRSAPrivateKeyPem();
 
-    public string PublicKeyPem => _key.ExportSubjectPublicKeyInfoPem();
+    public string PublicKeyPem => Key.ExportSubjectPublicKeyInfoPem();
 
     /// <summary>Signs an RS256 JWT with this App's key (the way a client would).</summary>
     public string CreateJwt(DateTimeOffset issuedAt, DateTimeOffset expiresAt, string? issuer = null) =>
-        CreateJwt(_key, issuer ?? AppId.ToString(CultureInfo.InvariantCulture), issuedAt, expiresAt);
+        CreateJwt(Key, issuer ?? AppId.ToString(CultureInfo.InvariantCulture), issuedAt, expiresAt);
 
     internal static string CreateJwt(RSA key, string issuer, DateTimeOffset issuedAt, DateTimeOffset expiresAt)
     {
@@ -71,7 +84,7 @@ internal sealed class AppIdentity(long appId, string slug) : IDisposable
             }
 
             var signature = Base64Url.DecodeFromChars(parts[2]);
-            if (!_key.VerifyData(Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}"), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+            if (!Key.VerifyData(Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}"), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
             {
                 return Undecodable;
             }
@@ -122,5 +135,11 @@ internal sealed class AppIdentity(long appId, string slug) : IDisposable
         return null;
     }
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        if (_lazyKey.IsValueCreated)
+        {
+            _lazyKey.Value.Dispose();
+        }
+    }
 }

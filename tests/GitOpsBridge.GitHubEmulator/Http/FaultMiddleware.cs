@@ -33,6 +33,8 @@ internal sealed class FaultMiddleware(RequestDelegate next, EmulatorState state)
                 f => f.Kind == FaultKind.MoveBranchAfterFetch && string.Equals(f.Repository, repository, StringComparison.OrdinalIgnoreCase));
             if (move is not null)
             {
+                // The pack was already made from the old tip; the response ends only after the
+                // branch moved, so the client's next step (its push) is sure to see the move.
                 await MoveBranchAsync(context, move).ConfigureAwait(false);
             }
         }

@@ -11,6 +11,9 @@ internal static class GitHubResults
 {
     public const string Documentation = "https://docs.github.com/rest";
 
+    /// <summary>GitHub writes quotes and angle brackets as they are, not as \u0027 escapes.</summary>
+    public static readonly JsonSerializerOptions Output = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static IResult Json(JsonNode? body, int status = StatusCodes.Status200OK) => new JsonNodeResult(body, status);
 
     public static IResult NoContent() => Results.StatusCode(StatusCodes.Status204NoContent);
@@ -80,7 +83,7 @@ internal static class GitHubResults
         {
             httpContext.Response.StatusCode = status;
             httpContext.Response.ContentType = "application/json; charset=utf-8";
-            var bytes = Encoding.UTF8.GetBytes(body?.ToJsonString() ?? "null");
+            var bytes = Encoding.UTF8.GetBytes(body?.ToJsonString(Output) ?? "null");
             httpContext.Response.ContentLength = bytes.Length;
             await httpContext.Response.Body.WriteAsync(bytes, httpContext.RequestAborted).ConfigureAwait(false);
         }

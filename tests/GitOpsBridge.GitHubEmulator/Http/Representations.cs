@@ -157,10 +157,23 @@ internal sealed class Representations(EmulatorState state)
     }
 
     /// <summary><c>installation</c>.</summary>
-    public JsonObject Installation(InstallationRecord installation) => new()
+    public JsonObject Installation(InstallationRecord installation)
+    {
+        // apps/list-installations inlines account as allOf [simple-user, enterprise] (an erratum for
+        // anyOf, as in components/schemas/installation), so the account also carries enterprise's
+        // required fields to satisfy both readings.
+        var account = User(installation.Account);
+        account["name"] = installation.Account.Login;
+        account["slug"] = installation.Account.Login;
+        account["created_at"] = Timestamp(installation.CreatedAt);
+        account["updated_at"] = Timestamp(installation.CreatedAt);
+        return InstallationBody(installation, account);
+    }
+
+    private JsonObject InstallationBody(InstallationRecord installation, JsonObject account) => new()
     {
         ["id"] = installation.Id,
-        ["account"] = User(installation.Account),
+        ["account"] = account,
         ["repository_selection"] = "selected",
         ["access_tokens_url"] = $"{Api}/app/installations/{installation.Id}/access_tokens",
         ["repositories_url"] = $"{Api}/installation/repositories",
@@ -304,7 +317,8 @@ internal sealed class Representations(EmulatorState state)
         {
             if (!repository.Labels.TryGetValue(name, out label!))
             {
-                repository.Labels[name] = label = new LabelRecord(state.NextId(), name, "ededed", null);
+                // An empty description, not null: pull-request-simple declares it a non-nullable string.
+                repository.Labels[name] = label = new LabelRecord(state.NextId(), name, "ededed", string.Empty);
             }
         }
 

@@ -57,7 +57,8 @@ internal sealed class SpecValidationMiddleware(RequestDelegate next, EmulatorSta
         request.Body.Position = 0;
 
         var query = request.Query.SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v)));
-        var requestErrors = SharedValidator.Value.ValidateRequest(match, query, request.ContentType, requestBody.GetBuffer().AsSpan(0, (int)requestBody.Length));
+        var requestErrors = SharedValidator.Value.ValidateRequest(
+            match, query, requestBody.GetBuffer().AsSpan(0, (int)requestBody.Length), state.Options.ToleratedQueryParameters as IReadOnlySet<string>);
         if (requestErrors.Count > 0)
         {
             var violation = new SpecViolation(SpecViolationKind.Request, request.Method, display, operationId, string.Join("; ", requestErrors));
@@ -79,6 +80,14 @@ internal sealed class SpecValidationMiddleware(RequestDelegate next, EmulatorSta
         finally
         {
             context.Response.Body = original;
+        }
+
+        if (state.ResponseTamper is { } tamper)
+        {
+            var tampered = tamper(route.Key, responseBody.ToArray());
+            responseBody.SetLength(0);
+            responseBody.Write(tampered);
+            context.Response.ContentLength = tampered.Length;
         }
 
         if (!context.Items.ContainsKey(EmulatorRouteExtensions.FaultInjectedItem))
@@ -121,7 +130,7 @@ internal sealed class SpecValidationMiddleware(RequestDelegate next, EmulatorSta
         context.Response.StatusCode = StatusCodes.Status500InternalServerError;
         context.Response.ContentType = "application/json; charset=utf-8";
         var body = GitHubResults.ErrorBody(500, $"GitHub emulator: REST description violation: {violation}", "https://github.com/github/rest-api-description");
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(GitHubResults.Output));
         context.Response.ContentLength = bytes.Length;
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
     }

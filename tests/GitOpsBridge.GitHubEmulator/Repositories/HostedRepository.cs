@@ -123,16 +123,17 @@ internal sealed class HostedRepository(long id, string owner, string name, strin
         var environment = new Dictionary<string, string> { ["GIT_INDEX_FILE"] = indexFile };
         try
         {
-            var parent = await ResolveBranchAsync(branch, cancellationToken).ConfigureAwait(false);
+            var current = await ResolveBranchAsync(branch, cancellationToken).ConfigureAwait(false);
+            var parent = current;
             if (paths is not null)
             {
-                var start = parent ?? await ResolveBranchAsync(DefaultBranch, cancellationToken).ConfigureAwait(false);
-                if (start is not null)
+                // A new branch starts from the default branch, as a branch created on GitHub does.
+                parent ??= await ResolveBranchAsync(DefaultBranch, cancellationToken).ConfigureAwait(false);
+                if (parent is not null)
                 {
-                    await GitCli.RunCheckedAsync(Git("read-tree", start), environment: environment, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await GitCli.RunCheckedAsync(Git("read-tree", parent), environment: environment, cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
 
-                parent ??= start;
                 var present = paths.Where(p => File.Exists(Path.Combine(directory, p))).ToList();
                 var removed = paths.Except(present).ToList();
                 if (present.Count > 0)
@@ -159,7 +160,7 @@ internal sealed class HostedRepository(long id, string owner, string name, strin
 
             var commit = await GitCli.RunCheckedAsync(Git([.. commitTree]), cancellationToken: cancellationToken).ConfigureAwait(false);
             // Compare-and-swap on the old value: a concurrent push makes this fail instead of losing it.
-            await GitCli.RunCheckedAsync(Git("update-ref", $"refs/heads/{branch}", commit, parent ?? new string('0', 40)), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await GitCli.RunCheckedAsync(Git("update-ref", $"refs/heads/{branch}", commit, current ?? new string('0', 40)), cancellationToken: cancellationToken).ConfigureAwait(false);
             return commit;
         }
         finally

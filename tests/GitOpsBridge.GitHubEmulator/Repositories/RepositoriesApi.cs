@@ -49,11 +49,15 @@ internal static class RepositoriesApi
         }
 
         var content = await repository.ReadBlobAsync(entry.Sha, context.RequestAborted).ConfigureAwait(false);
+        // The raw media types answer the bytes under the media type asked for (Octokit reads a
+        // body as bytes only when it comes back as application/vnd.github.v3.raw).
         var accept = context.Request.Headers.Accept.ToString();
-        if (accept.Contains("application/vnd.github.raw", StringComparison.OrdinalIgnoreCase)
-            || accept.Contains("application/vnd.github.v3.raw", StringComparison.OrdinalIgnoreCase))
+        foreach (var raw in new[] { "application/vnd.github.v3.raw", "application/vnd.github.raw" })
         {
-            return Results.Bytes(content, "application/vnd.github.raw; charset=utf-8");
+            if (accept.Contains(raw, StringComparison.OrdinalIgnoreCase))
+            {
+                return Results.Bytes(content, raw);
+            }
         }
 
         return GitHubResults.Json(json.ContentFile(repository, entry, content, name));

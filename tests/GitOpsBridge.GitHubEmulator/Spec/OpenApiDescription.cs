@@ -90,7 +90,7 @@ internal sealed class OpenApiDescription
     public OperationMatch? Match(string method, string path)
     {
         var segments = SplitPath(path);
-        if (segments.Length == 0 || !_templatesByFirstSegment.TryGetValue(segments[0], out var candidates))
+        if (!_templatesByFirstSegment.TryGetValue(FirstSegment(segments), out var candidates))
         {
             return null;
         }
@@ -120,8 +120,7 @@ internal sealed class OpenApiDescription
     public bool HasPath(string path)
     {
         var segments = SplitPath(path);
-        return segments.Length > 0
-            && _templatesByFirstSegment.TryGetValue(segments[0], out var candidates)
+        return _templatesByFirstSegment.TryGetValue(FirstSegment(segments), out var candidates)
             && candidates.Any(t => t.TryMatch(segments, out _, out _));
     }
 
@@ -161,6 +160,9 @@ internal sealed class OpenApiDescription
 
             return current;
         }, _document.RootElement);
+
+    /// <summary>The index key: the first segment, or empty for the root path <c>/</c>.</summary>
+    private static string FirstSegment(string[] segments) => segments.Length == 0 ? string.Empty : segments[0];
 
     internal static string[] SplitPath(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
@@ -203,7 +205,7 @@ internal sealed class OpenApiDescription
             }
 
             var template = new PathTemplate(path.Name, operations, multiSegment);
-            var first = SplitPath(path.Name)[0];
+            var first = FirstSegment(SplitPath(path.Name));
             if (!index.TryGetValue(first, out var list))
             {
                 index[first] = list = [];
