@@ -143,7 +143,7 @@ public sealed class GitHubEmulator : IAsyncDisposable
         app.MapIssuesApi();
         app.MapHooksApi();
         app.MapGitSmartHttp();
-        app.MapFallback(() => GitHubResults.NotFound());
+        app.MapFallback(context => GitHubResults.NotFound().ExecuteAsync(context));
 
         foreach (var endpoint in ((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints))
         {

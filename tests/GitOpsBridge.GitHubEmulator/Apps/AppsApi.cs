@@ -11,10 +11,10 @@ internal static class AppsApi
 {
     public static void MapAppsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGitHub(GitHubRoutes.ListInstallations, Authentication.AppJwt, ListInstallations);
-        endpoints.MapGitHub(GitHubRoutes.CreateInstallationToken, Authentication.AppJwt, CreateInstallationTokenAsync);
-        endpoints.MapGitHub(GitHubRoutes.GetRepositoryInstallation, Authentication.AppJwt, GetRepositoryInstallation);
-        endpoints.MapGitHub(GitHubRoutes.ListInstallationRepositories, Authentication.InstallationToken, ListInstallationRepositories);
+        endpoints.MapGitHub(GitHubRoutes.ListInstallations, Authentication.AppJwt, c => ListInstallations(c, c.State(), c.Json()));
+        endpoints.MapGitHub(GitHubRoutes.CreateInstallationToken, Authentication.AppJwt, c => CreateInstallationTokenAsync(c, c.State(), c.Value("installation_id")));
+        endpoints.MapGitHub(GitHubRoutes.GetRepositoryInstallation, Authentication.AppJwt, c => GetRepositoryInstallation(c.State(), c.Json(), c.Value("owner"), c.Value("repo")));
+        endpoints.MapGitHub(GitHubRoutes.ListInstallationRepositories, Authentication.InstallationToken, c => ListInstallationRepositories(c, c.State(), c.Json()));
     }
 
     private static IResult ListInstallations(HttpContext context, EmulatorState state, Representations json)

@@ -4,6 +4,7 @@ using GitOpsBridge.GitHubEmulator.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GitOpsBridge.GitHubEmulator.Hooks;
 
@@ -15,9 +16,9 @@ internal static class HooksApi
 {
     public static void MapHooksApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGitHub(GitHubRoutes.ListHookDeliveries, Authentication.AppJwt, List);
-        endpoints.MapGitHub(GitHubRoutes.GetHookDelivery, Authentication.AppJwt, Get);
-        endpoints.MapGitHub(GitHubRoutes.RedeliverHookDelivery, Authentication.AppJwt, Redeliver);
+        endpoints.MapGitHub(GitHubRoutes.ListHookDeliveries, Authentication.AppJwt, c => List(c, c.State()));
+        endpoints.MapGitHub(GitHubRoutes.GetHookDelivery, Authentication.AppJwt, c => Get(c.State(), c.Value("delivery_id")));
+        endpoints.MapGitHub(GitHubRoutes.RedeliverHookDelivery, Authentication.AppJwt, c => Redeliver(c.State(), c.RequestServices.GetRequiredService<WebhookSender>(), c.Value("delivery_id")));
     }
 
     private static IResult List(HttpContext context, EmulatorState state)

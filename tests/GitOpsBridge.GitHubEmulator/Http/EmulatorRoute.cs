@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GitOpsBridge.GitHubEmulator.Http;
 
@@ -37,7 +38,17 @@ internal static class EmulatorRouteExtensions
     /// Maps a route by its key. The ASP.NET pattern is the key's template with the multi-segment
     /// parameters (<paramref name="catchAll"/>) turned into catch-alls.
     /// </summary>
-    public static RouteHandlerBuilder MapGitHub(this IEndpointRouteBuilder endpoints, string key, Authentication authentication, Delegate handler, string? catchAll = null)
+    /// <remarks>
+    /// Handlers are plain request delegates, not minimal-API delegates: minimal APIs compile a
+    /// binder per endpoint per application, which cost each new emulator about 200 ms.
+    /// </remarks>
+    public static IEndpointConventionBuilder MapGitHub(this IEndpointRouteBuilder endpoints, string key, Authentication authentication, Func<HttpContext, Task<IResult>> handler, string? catchAll = null) =>
+        endpoints.MapGitHub(key, authentication, async context => await (await handler(context).ConfigureAwait(false)).ExecuteAsync(context).ConfigureAwait(false), catchAll);
+
+    public static IEndpointConventionBuilder MapGitHub(this IEndpointRouteBuilder endpoints, string key, Authentication authentication, Func<HttpContext, IResult> handler, string? catchAll = null) =>
+        endpoints.MapGitHub(key, authentication, context => handler(context).ExecuteAsync(context), catchAll);
+
+    public static IEndpointConventionBuilder MapGitHub(this IEndpointRouteBuilder endpoints, string key, Authentication authentication, RequestDelegate handler, string? catchAll = null)
     {
         var space = key.IndexOf(' ', StringComparison.Ordinal);
         var method = key[..space];
@@ -49,6 +60,13 @@ internal static class EmulatorRouteExtensions
 
         return endpoints.MapMethods(pattern, [method], handler).WithMetadata(new EmulatorRoute(key, authentication));
     }
+
+    public static EmulatorState State(this HttpContext context) => context.RequestServices.GetRequiredService<EmulatorState>();
+
+    public static Representations Json(this HttpContext context) => context.RequestServices.GetRequiredService<Representations>();
+
+    /// <summary>A route value, decoded as ASP.NET routing gives it.</summary>
+    public static string Value(this HttpContext context, string name) => context.Request.RouteValues[name] as string ?? string.Empty;
 
     public static EmulatorRoute? Route(this HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<EmulatorRoute>();
 

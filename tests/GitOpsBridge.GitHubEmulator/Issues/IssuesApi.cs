@@ -12,9 +12,9 @@ internal static class IssuesApi
 {
     public static void MapIssuesApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGitHub(GitHubRoutes.AddLabels, Authentication.InstallationToken, AddLabelsAsync);
-        endpoints.MapGitHub(GitHubRoutes.CreateComment, Authentication.InstallationToken, CreateCommentAsync);
-        endpoints.MapGitHub(GitHubRoutes.ListComments, Authentication.InstallationToken, ListComments);
+        endpoints.MapGitHub(GitHubRoutes.AddLabels, Authentication.InstallationToken, c => AddLabelsAsync(c, c.State(), c.Json(), c.Value("owner"), c.Value("repo"), c.Value("issue_number")));
+        endpoints.MapGitHub(GitHubRoutes.CreateComment, Authentication.InstallationToken, c => CreateCommentAsync(c, c.State(), c.Json(), c.Value("owner"), c.Value("repo"), c.Value("issue_number")));
+        endpoints.MapGitHub(GitHubRoutes.ListComments, Authentication.InstallationToken, c => ListComments(c, c.State(), c.Json(), c.Value("owner"), c.Value("repo"), c.Value("issue_number")));
     }
 
     private static async Task<IResult> AddLabelsAsync(HttpContext context, EmulatorState state, Representations json, string owner, string repo, string issue_number)

@@ -18,11 +18,11 @@ internal static class PullsApi
 
     public static void MapPullsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGitHub(GitHubRoutes.ListPullRequests, Authentication.InstallationToken, ListAsync);
-        endpoints.MapGitHub(GitHubRoutes.CreatePullRequest, Authentication.InstallationToken, CreateAsync);
-        endpoints.MapGitHub(GitHubRoutes.GetPullRequest, Authentication.InstallationToken, GetAsync);
-        endpoints.MapGitHub(GitHubRoutes.UpdatePullRequest, Authentication.InstallationToken, UpdateAsync);
-        endpoints.MapGitHub(GitHubRoutes.RequestReviewers, Authentication.InstallationToken, RequestReviewersAsync);
+        endpoints.MapGitHub(GitHubRoutes.ListPullRequests, Authentication.InstallationToken, c => ListAsync(c, c.State(), c.Json(), c.Value("owner"), c.Value("repo")));
+        endpoints.MapGitHub(GitHubRoutes.CreatePullRequest, Authentication.InstallationToken, c => CreateAsync(c, c.State(), c.Json(), c.Value("owner"), c.Value("repo")));
+        endpoints.MapGitHub(GitHubRoutes.GetPullRequest, Authentication.InstallationToken, c => GetAsync(c, c.State(), c.Json(), c.Value("owner"), c.Value("repo"), c.Value("pull_number")));
+        endpoints.MapGitHub(GitHubRoutes.UpdatePullRequest, Authentication.InstallationToken, c => UpdateAsync(c, c.State(), c.Json(), c.Value("owner"), c.Value("repo"), c.Value("pull_number")));
+        endpoints.MapGitHub(GitHubRoutes.RequestReviewers, Authentication.InstallationToken, c => RequestReviewersAsync(c, c.State(), c.Json(), c.Value("owner"), c.Value("repo"), c.Value("pull_number")));
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, EmulatorState state, Representations json, string owner, string repo)

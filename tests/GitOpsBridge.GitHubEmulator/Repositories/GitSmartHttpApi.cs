@@ -15,9 +15,9 @@ internal static class GitSmartHttpApi
 {
     public static void MapGitSmartHttp(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGitHub(GitHubRoutes.GitInfoRefs, Authentication.GitBasic, ServeAsync);
-        endpoints.MapGitHub(GitHubRoutes.GitUploadPack, Authentication.GitBasic, ServeAsync);
-        endpoints.MapGitHub(GitHubRoutes.GitReceivePack, Authentication.GitBasic, ServeAsync);
+        endpoints.MapGitHub(GitHubRoutes.GitInfoRefs, Authentication.GitBasic, c => ServeAsync(c, c.State(), c.Value("owner"), c.Value("repo")));
+        endpoints.MapGitHub(GitHubRoutes.GitUploadPack, Authentication.GitBasic, c => ServeAsync(c, c.State(), c.Value("owner"), c.Value("repo")));
+        endpoints.MapGitHub(GitHubRoutes.GitReceivePack, Authentication.GitBasic, c => ServeAsync(c, c.State(), c.Value("owner"), c.Value("repo")));
     }
 
     private static async Task ServeAsync(HttpContext context, EmulatorState state, string owner, string repo)

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using GitOpsBridge.GitHubEmulator.Http;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace GitOpsBridge.GitHubEmulator.Repositories;
@@ -11,17 +10,17 @@ internal static class RepositoriesApi
 {
     public static void MapRepositoriesApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGitHub(GitHubRoutes.GetRepository, Authentication.InstallationToken, GetRepository);
-        endpoints.MapGitHub(GitHubRoutes.GetContent, Authentication.InstallationToken, GetContentAsync, catchAll: "path");
-        endpoints.MapGitHub(GitHubRoutes.GetRef, Authentication.InstallationToken, GetRefAsync, catchAll: "ref");
-        endpoints.MapGitHub(GitHubRoutes.DeleteRef, Authentication.InstallationToken, DeleteRefAsync, catchAll: "ref");
+        endpoints.MapGitHub(GitHubRoutes.GetRepository, Authentication.InstallationToken, c => GetRepository(c.State(), c.Json(), c.Value("owner"), c.Value("repo")));
+        endpoints.MapGitHub(GitHubRoutes.GetContent, Authentication.InstallationToken, c => GetContentAsync(c, c.State(), c.Json(), c.Value("owner"), c.Value("repo"), c.Value("path"), c.Request.Query["ref"].ToString()), catchAll: "path");
+        endpoints.MapGitHub(GitHubRoutes.GetRef, Authentication.InstallationToken, c => GetRefAsync(c, c.State(), c.Json(), c.Value("owner"), c.Value("repo"), c.Value("ref")), catchAll: "ref");
+        endpoints.MapGitHub(GitHubRoutes.DeleteRef, Authentication.InstallationToken, c => DeleteRefAsync(c, c.State(), c.Value("owner"), c.Value("repo"), c.Value("ref")), catchAll: "ref");
     }
 
     private static IResult GetRepository(EmulatorState state, Representations json, string owner, string repo) =>
         state.FindRepository(owner, repo) is { } repository ? GitHubResults.Json(json.Repository(repository, full: true)) : GitHubResults.NotFound();
 
     private static async Task<IResult> GetContentAsync(
-        HttpContext context, EmulatorState state, Representations json, string owner, string repo, string path, [FromQuery(Name = "ref")] string? reference)
+        HttpContext context, EmulatorState state, Representations json, string owner, string repo, string path, string? reference)
     {
         var repository = state.FindRepository(owner, repo)!;
         var name = string.IsNullOrEmpty(reference) ? repository.DefaultBranch : reference;
