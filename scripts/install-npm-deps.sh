@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the npm packages the test suites read at run time into <repo>/.cache/npm:
+#   @octokit/openapi          GitHub's REST description (generated/api.github.com.json), used by the
+#                             GitHub emulator to validate every request and response;
+#   @octokit/webhooks-examples real webhook payloads.
+# Idempotent: a package already present at its pinned version is not fetched again.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+prefix="$repo_root/.cache/npm"
+
+# Pinned versions; bump them here and nowhere else.
+packages=(
+  "@octokit/openapi@23.0.2"
+  "@octokit/webhooks-examples@7.6.1"
+)
+
+installed_version() {
+  local manifest="$prefix/node_modules/$1/package.json"
+  [[ -f "$manifest" ]] || return 0
+  node -e 'process.stdout.write(require(process.argv[1]).version)' "$manifest"
+}
+
+missing=()
+for spec in "${packages[@]}"; do
+  name="${spec%@*}"
+  version="${spec##*@}"
+  if [[ "$(installed_version "$name")" != "$version" ]]; then
+    missing+=("$spec")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-npm-deps: all pinned packages present in $prefix"
+  exit 0
+fi
+
+mkdir -p "$prefix"
+echo "install-npm-deps: installing ${missing[*]} into $prefix"
+# All packages are named every time so npm keeps them all in the same package.json.
+npm install --prefix "$prefix" --no-audit --no-fund "${packages[@]}"

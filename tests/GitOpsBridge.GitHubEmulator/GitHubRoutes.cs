@@ -1,0 +1,79 @@
+namespace GitOpsBridge.GitHubEmulator;
+
+/// <summary>
+/// The routes the emulator serves, as <c>"METHOD /path/template"</c> with GitHub's documented
+/// templates. These keys name routes for <see cref="FaultQueue"/> and <see cref="CallCounter"/>.
+/// </summary>
+public static class GitHubRoutes
+{
+    /// <summary>Matches every route in <see cref="FaultQueue.Enqueue"/>.</summary>
+    public const string Any = "*";
+
+    /// <summary>apps/list-installations (App JWT).</summary>
+    public const string ListInstallations = "GET /app/installations";
+
+    /// <summary>apps/create-installation-access-token (App JWT).</summary>
+    public const string CreateInstallationToken = "POST /app/installations/{installation_id}/access_tokens";
+
+    /// <summary>apps/get-repo-installation (App JWT).</summary>
+    public const string GetRepositoryInstallation = "GET /repos/{owner}/{repo}/installation";
+
+    /// <summary>apps/list-repos-accessible-to-installation.</summary>
+    public const string ListInstallationRepositories = "GET /installation/repositories";
+
+    /// <summary>repos/get.</summary>
+    public const string GetRepository = "GET /repos/{owner}/{repo}";
+
+    /// <summary>repos/get-content.</summary>
+    public const string GetContent = "GET /repos/{owner}/{repo}/contents/{path}";
+
+    /// <summary>git/get-ref.</summary>
+    public const string GetRef = "GET /repos/{owner}/{repo}/git/ref/{ref}";
+
+    /// <summary>git/delete-ref.</summary>
+    public const string DeleteRef = "DELETE /repos/{owner}/{repo}/git/refs/{ref}";
+
+    /// <summary>pulls/list.</summary>
+    public const string ListPullRequests = "GET /repos/{owner}/{repo}/pulls";
+
+    /// <summary>pulls/create.</summary>
+    public const string CreatePullRequest = "POST /repos/{owner}/{repo}/pulls";
+
+    /// <summary>pulls/get.</summary>
+    public const string GetPullRequest = "GET /repos/{owner}/{repo}/pulls/{pull_number}";
+
+    /// <summary>pulls/update.</summary>
+    public const string UpdatePullRequest = "PATCH /repos/{owner}/{repo}/pulls/{pull_number}";
+
+    /// <summary>pulls/request-reviewers.</summary>
+    public const string RequestReviewers = "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers";
+
+    /// <summary>issues/add-labels.</summary>
+    public const string AddLabels = "POST /repos/{owner}/{repo}/issues/{issue_number}/labels";
+
+    /// <summary>issues/create-comment.</summary>
+    public const string CreateComment = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";
+
+    /// <summary>issues/list-comments.</summary>
+    public const string ListComments = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
+
+    /// <summary>apps/list-webhook-deliveries (App JWT).</summary>
+    public const string ListHookDeliveries = "GET /app/hook/deliveries";
+
+    /// <summary>apps/get-webhook-delivery (App JWT).</summary>
+    public const string GetHookDelivery = "GET /app/hook/deliveries/{delivery_id}";
+
+    /// <summary>apps/redeliver-webhook-delivery (App JWT).</summary>
+    public const string RedeliverHookDelivery = "POST /app/hook/deliveries/{delivery_id}/attempts";
+
+    /// <summary>Smart HTTP ref advertisement (clone, fetch and push all start here).</summary>
+    public const string GitInfoRefs = "GET /{owner}/{repo}.git/info/refs";
+
+    /// <summary>Smart HTTP fetch.</summary>
+    public const string GitUploadPack = "POST /{owner}/{repo}.git/git-upload-pack";
+
+    /// <summary>Smart HTTP push.</summary>
+    public const string GitReceivePack = "POST /{owner}/{repo}.git/git-receive-pack";
+
+    internal static bool IsGit(string route) => route.Contains(".git/", StringComparison.Ordinal);
+}
