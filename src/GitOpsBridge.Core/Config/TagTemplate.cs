@@ -54,6 +54,37 @@ internal static class TagTemplate
         return null;
     }
 
+    /// <summary>
+    /// Renders a checked template for one build. A branch name is made tag-safe: characters a tag
+    /// cannot hold become '-' (<c>feature/x</c> → <c>feature-x</c>). The caller validates the result.
+    /// </summary>
+    public static string Render(string template, string sha, long run, string? branch, string? tag = null)
+    {
+        var result = new System.Text.StringBuilder();
+        for (var index = 0; index < template.Length; index++)
+        {
+            if (template[index] != '{')
+            {
+                result.Append(template[index]);
+                continue;
+            }
+
+            var close = template.IndexOf('}', index);
+            var name = template[(index + 1)..close];
+            result.Append(name switch
+            {
+                "sha" => sha,
+                "run" => run.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "branch" => new string((branch ?? "").Select(c => IsTagCharacter(c) ? c : '-').ToArray()),
+                "tag" => tag ?? "",
+                _ => sha[..Math.Min(sha.Length, int.Parse(name[4..], System.Globalization.CultureInfo.InvariantCulture))],
+            });
+            index = close;
+        }
+
+        return result.ToString();
+    }
+
     private static string? CheckPlaceholder(string name)
     {
         if (name is "sha" or "run" or "branch" or "tag")

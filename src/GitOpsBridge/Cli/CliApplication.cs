@@ -22,6 +22,12 @@ internal static class CliApplication
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        // "serve" is the default: no arguments, or only ASP.NET options such as --urls.
+        if (args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("--help" or "-h" or "-?" or "--version")))
+        {
+            args = ["serve", .. args];
+        }
+
         var root = BuildCommands(stdout, stderr);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -44,6 +50,12 @@ internal static class CliApplication
         root.Subcommands.Add(PlanCommand("plan", "Show what would change for a new image: a unified diff on stdout, one line per target on stderr.", apply: false, stdout, stderr));
         root.Subcommands.Add(PlanCommand("apply", "Make the changes that 'plan' shows, in the files under --repo.", apply: true, stdout, stderr));
         root.Subcommands.Add(ValidateCommand(stderr));
+        var serve = new Command("serve", "Run the webhook service (the default command). ASP.NET Core options such as --urls pass through.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        serve.SetAction((result, cancellationToken) => Hosting.ServiceHost.RunAsync([.. result.UnmatchedTokens], stderr, cancellationToken));
+        root.Subcommands.Add(serve);
         return root;
     }
 

@@ -1,0 +1,166 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using GitOpsBridge.Secrets;
+using GitOpsBridge.Storage;
+
+namespace GitOpsBridge.Webhooks;
+
+/// <summary>
+/// <c>POST /api/github/webhooks</c>: verifies the signature against the current secret, stores the
+/// delivery durably and answers in milliseconds. No git or GitHub work happens in the request; a
+/// job picks the delivery up. Every rejection is a 4xx and a stored, explained outcome, never a 500.
+/// </summary>
+internal static partial class GitHubWebhookEndpoint
+{
+    /// <summary>GitHub caps payloads at 25 MB (https://docs.github.com/webhooks/webhook-events-and-payloads#payload-cap).</summary>
+    public const long MaxBodyBytes = 25 * 1024 * 1024;
+
+    /// <summary>Events the worker acts on; every other signed event is stored as ignored.</summary>
+    public static readonly IReadOnlySet<string> HandledEvents = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "registry_package", "package", "workflow_run", "check_suite", "installation", "installation_repositories", "push", "pull_request",
+    };
+
+    public static IEndpointRouteBuilder MapGitHubWebhooks(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/github/webhooks", HandleAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext context, IBridgeStore store, ISecretProvider secrets, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger("GitOpsBridge.Webhooks");
+        var request = context.Request;
+        var eventName = request.Headers["X-GitHub-Event"].ToString();
+        var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
+        var now = time.GetUtcNow();
+
+        var body = await ReadBodyAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return await RejectAsync(store, eventName, now, StatusCodes.Status413PayloadTooLarge, "too-large",
+                $"the body is larger than GitHub's 25 MB cap", logger, cancellationToken);
+        }
+
+        var secret = await secrets.GetAsync(SecretKeys.WebhookSecret, cancellationToken);
+        if (secret is null)
+        {
+            return await RejectAsync(store, eventName, now, StatusCodes.Status503ServiceUnavailable, "no-secret",
+                $"no webhook secret is configured ({SecretKeys.WebhookSecret}); unsigned deliveries are never accepted", logger, cancellationToken);
+        }
+
+        if (!WebhookSignature.IsValid(secret, body, request.Headers["X-Hub-Signature-256"].ToString()))
+        {
+            return await RejectAsync(store, eventName, now, StatusCodes.Status401Unauthorized, "bad-signature",
+                "the X-Hub-Signature-256 header is missing or does not match the body", logger, cancellationToken);
+        }
+
+        if (!IsValidDeliveryId(deliveryId) || eventName.Length is 0 or > 100)
+        {
+            return await RejectAsync(store, eventName, now, StatusCodes.Status400BadRequest, "bad-headers",
+                "X-GitHub-Delivery and X-GitHub-Event must be present", logger, cancellationToken);
+        }
+
+        long? installationId;
+        string? action;
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new JsonException("the payload is not a JSON object");
+            }
+
+            installationId = json.RootElement.TryGetProperty("installation", out var inst) && inst.ValueKind == JsonValueKind.Object
+                && inst.TryGetProperty("id", out var idElement) && idElement.TryGetInt64(out var id) ? id : null;
+            action = json.RootElement.TryGetProperty("action", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+        }
+        catch (JsonException ex)
+        {
+            return await RejectAsync(store, eventName, now, StatusCodes.Status400BadRequest, "malformed-json",
+                $"the body is not valid JSON: {ex.Message}", logger, cancellationToken);
+        }
+
+        var fullEvent = action is null ? eventName : eventName + "." + action;
+        var handled = HandledEvents.Contains(eventName);
+        var status = eventName == "ping" ? DeliveryStatus.Done : handled ? DeliveryStatus.Pending : DeliveryStatus.Ignored;
+        var (code, reason) = eventName == "ping"
+            ? ("ping", "ping received; webhooks reach the bridge")
+            : handled ? ((string?)null, (string?)null) : ("not-handled", $"the bridge does not act on {eventName} events");
+        var record = new DeliveryRecord(deliveryId, "github", fullEvent, now, status, code, reason, Sha256(body), installationId,
+            System.Diagnostics.Activity.Current?.TraceId.ToString());
+
+        var inserted = await store.InsertDeliveryAsync(record, System.Text.Encoding.UTF8.GetString(body), cancellationToken);
+        switch (inserted)
+        {
+            case InsertDeliveryResult.Duplicate:
+                Log.Duplicate(logger, deliveryId);
+                return Results.Ok(new { id = deliveryId, duplicate = true });
+            case InsertDeliveryResult.Conflict:
+                return await RejectAsync(store, fullEvent, now, StatusCodes.Status409Conflict, "replay",
+                    $"delivery {deliveryId} was already received with a different body", logger, cancellationToken);
+        }
+
+        if (status == DeliveryStatus.Pending)
+        {
+            await store.EnqueueAsync(JobKind.Delivery, deliveryId, "delivery:" + deliveryId, now, record.TraceId, cancellationToken);
+        }
+
+        Log.Accepted(logger, deliveryId, fullEvent, status);
+        return eventName == "ping" ? Results.Ok(new { id = deliveryId }) : Results.Accepted(value: new { id = deliveryId });
+    }
+
+    /// <summary>Reads the raw body, or null when it exceeds the cap (then nothing more is read).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream(request.ContentLength is > 0 and < MaxBodyBytes ? (int)request.ContentLength : 16 * 1024);
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// A rejected request is stored under a generated id, so a forger can never occupy the id of a
+    /// real delivery.
+    /// </summary>
+    private static async Task<IResult> RejectAsync(IBridgeStore store, string eventName, DateTimeOffset now, int statusCode, string code, string reason, ILogger logger, CancellationToken cancellationToken)
+    {
+        var id = "rejected-" + Guid.NewGuid().ToString("N");
+        var safeEvent = eventName.Length is > 0 and <= 100 && eventName.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-') ? eventName : "unknown";
+        await store.InsertDeliveryAsync(new DeliveryRecord(id, "github", safeEvent, now, DeliveryStatus.Rejected, code, reason, "", null, null), "", cancellationToken);
+        Log.Rejected(logger, id, code, statusCode);
+        return Results.Json(new { id, error = reason }, statusCode: statusCode);
+    }
+
+    private static bool IsValidDeliveryId(string id) =>
+        id.Length is > 0 and <= 100 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    private static string Sha256(byte[] body) => Convert.ToHexStringLower(SHA256.HashData(body));
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Delivery {DeliveryId} ({Event}) stored as {Status}")]
+        public static partial void Accepted(ILogger logger, string deliveryId, string @event, DeliveryStatus status);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Delivery {DeliveryId} received again with the same body; nothing to do")]
+        public static partial void Duplicate(ILogger logger, string deliveryId);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Rejected a webhook request ({Code}, HTTP {StatusCode}); stored as {RejectionId}")]
+        public static partial void Rejected(ILogger logger, string rejectionId, string code, int statusCode);
+    }
+}

@@ -1,0 +1,364 @@
+using System.Text.Json;
+using GitOpsBridge.Core.Config;
+using GitOpsBridge.Core.Images;
+using GitOpsBridge.Core.Planning;
+using GitOpsBridge.Core.Policies;
+using GitOpsBridge.GitHub;
+using GitOpsBridge.Storage;
+
+namespace GitOpsBridge.Work;
+
+/// <summary>
+/// Turns one stored delivery into desired state: normalises the event, finds the repositories of
+/// the same installation that track the image, updates each affected target's desired versions and
+/// queues the target. Tenant isolation holds here: only the delivery's installation is searched.
+/// </summary>
+internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi github, IndexReadiness readiness, TimeProvider time, ILogger<DeliveryProcessor> logger)
+{
+    public async Task ProcessAsync(string deliveryId, CancellationToken cancellationToken)
+    {
+        var delivery = await store.GetDeliveryAsync(deliveryId, cancellationToken);
+        var body = await store.GetDeliveryBodyAsync(deliveryId, cancellationToken);
+        if (delivery is null || body is null || delivery.Status != DeliveryStatus.Pending)
+        {
+            return;
+        }
+
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["DeliveryId"] = deliveryId, ["Event"] = delivery.Event });
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        var eventName = delivery.Event.Split('.')[0];
+        var action = delivery.Event.Contains('.', StringComparison.Ordinal) ? delivery.Event[(delivery.Event.IndexOf('.', StringComparison.Ordinal) + 1)..] : "";
+        if (delivery.InstallationId is not { } installationId)
+        {
+            await FinishAsync(deliveryId, DeliveryStatus.Rejected, "no-installation", "the payload names no App installation", cancellationToken);
+            return;
+        }
+
+        if (eventName is "registry_package" or "package" or "workflow_run")
+        {
+            await readiness.WaitAsync(TimeSpan.FromMinutes(2), time, cancellationToken);
+        }
+
+        switch (eventName)
+        {
+            case "registry_package" or "package" when action is "published" or "updated":
+                var (published, reason) = GhcrEvents.Normalize(root, eventName);
+                if (published is null)
+                {
+                    await FinishAsync(deliveryId, DeliveryStatus.Rejected, "invalid-event", reason!, cancellationToken);
+                    return;
+                }
+
+                await ProcessImageAsync(deliveryId, installationId, published, null, cancellationToken);
+                return;
+            case "workflow_run" when action == "completed":
+                await ProcessWorkflowRunAsync(deliveryId, installationId, root, cancellationToken);
+                return;
+            case "installation":
+                await ProcessInstallationAsync(deliveryId, installationId, action, root, cancellationToken);
+                return;
+            case "installation_repositories":
+                await ProcessInstallationRepositoriesAsync(deliveryId, installationId, root, cancellationToken);
+                return;
+            case "push":
+                await ProcessPushAsync(deliveryId, installationId, root, cancellationToken);
+                return;
+            case "pull_request" when action == "closed":
+                await ProcessPullRequestClosedAsync(deliveryId, installationId, root, cancellationToken);
+                return;
+            case "check_suite":
+                // GitHub Actions reports every run twice (workflow_run and check_suite); the workflow_run carries the workflow.
+                await FinishAsync(deliveryId, DeliveryStatus.Ignored, "duplicate", "GitHub Actions runs are handled through their workflow_run event", cancellationToken);
+                return;
+            default:
+                await FinishAsync(deliveryId, DeliveryStatus.Ignored, "not-handled", $"the bridge does not act on {delivery.Event}", cancellationToken);
+                return;
+        }
+    }
+
+    private async Task ProcessWorkflowRunAsync(string deliveryId, long installationId, JsonElement root, CancellationToken cancellationToken)
+    {
+        var run = root.GetProperty("workflow_run");
+        var conclusion = Text(run, "conclusion");
+        if (conclusion != "success")
+        {
+            await FinishAsync(deliveryId, DeliveryStatus.Skipped, "ci-not-successful", $"the workflow run concluded {conclusion ?? "without a conclusion"}; only successful builds are deployed", cancellationToken);
+            return;
+        }
+
+        var source = root.TryGetProperty("repository", out var r) ? Text(r, "full_name") : null;
+        var sha = Text(run, "head_sha");
+        var branch = Text(run, "head_branch");
+        var path = Text(run, "path");
+        var name = Text(run, "name");
+        var runNumber = run.TryGetProperty("run_number", out var n) && n.TryGetInt64(out var number) ? number : 0;
+        var runUrl = Text(run, "html_url");
+        var actor = run.TryGetProperty("actor", out var a) ? Text(a, "login") : null;
+        if (source is null || sha is null)
+        {
+            await FinishAsync(deliveryId, DeliveryStatus.Rejected, "invalid-event", "the workflow run has no repository or head_sha", cancellationToken);
+            return;
+        }
+
+        var images = new List<(ImageReference Image, string Repository)>();
+        foreach (var repo in await store.ListRepositoriesAsync(installationId, cancellationToken))
+        {
+            if (TryParseConfig(repo) is not { } config)
+            {
+                continue;
+            }
+
+            foreach (var image in config.Images.Values)
+            {
+                if (image.Ci is not { } ci || !string.Equals(ci.Repository, source, StringComparison.OrdinalIgnoreCase)
+                    || (ci.Workflow is not null && ci.Workflow != name && !(path ?? "").EndsWith("/" + ci.Workflow, StringComparison.Ordinal))
+                    || (ci.Branches.Count > 0 && !ci.Branches.Contains(branch ?? "", StringComparer.Ordinal)))
+                {
+                    continue;
+                }
+
+                var tag = TagTemplate.Render(ci.Tag, sha, runNumber, branch);
+                if (ImageReference.TryParse($"{image.Repository}:{tag}", out var reference, out _) && !images.Any(i => i.Image.Equals(reference)))
+                {
+                    images.Add((reference, repo.Repository));
+                }
+            }
+        }
+
+        if (images.Count == 0)
+        {
+            await FinishAsync(deliveryId, DeliveryStatus.Skipped, "not-tracked", $"no repository of this installation maps builds of {source} to an image", cancellationToken);
+            return;
+        }
+
+        foreach (var (image, _) in images)
+        {
+            await ProcessImageAsync(deliveryId, installationId, new ImagePublished(image, source, sha, runUrl, actor), "github", cancellationToken, finish: false);
+        }
+
+        await SettleAsync(deliveryId, cancellationToken);
+    }
+
+    internal async Task ProcessImageAsync(string deliveryId, long installationId, ImagePublished published, string? source, CancellationToken cancellationToken, bool finish = true)
+    {
+        var image = published.Image;
+        var earlier = await store.ClaimImageEventAsync(installationId, image.Name, image.Tag, image.Digest, deliveryId, cancellationToken);
+        if (earlier is not null && earlier != deliveryId)
+        {
+            await FinishAsync(deliveryId, DeliveryStatus.Skipped, "duplicate", $"{image} was already received as delivery {earlier}", cancellationToken);
+            return;
+        }
+
+        var repositories = await store.FindRepositoriesTrackingAsync(installationId, image.Name, cancellationToken);
+        if (repositories.Count == 0)
+        {
+            await FinishAsync(deliveryId, DeliveryStatus.Skipped, ReasonCodes.NotTracked, $"no repository of this installation tracks {image.Repository}", cancellationToken);
+            return;
+        }
+
+        foreach (var repo in repositories)
+        {
+            if (TryParseConfig(repo) is not { } config)
+            {
+                await store.AddTargetOutcomeAsync(deliveryId, new TargetOutcome(repo.Repository, "", DeliveryStatus.Failed, "invalid-config", repo.ConfigError ?? "the config cannot be read", null, null, null), cancellationToken);
+                continue;
+            }
+
+            foreach (var alias in config.Images.Values.Where(i => ImageReference.TryParseRepository(i.Repository, out var name, out _) && name == image.Name))
+            {
+                foreach (var env in config.Environments.Values.Where(e => e.Files.Any(f => f.Image == alias.Alias)))
+                {
+                    await UpdateTargetAsync(deliveryId, installationId, repo, config, alias, env, published, cancellationToken);
+                }
+            }
+        }
+
+        if (finish)
+        {
+            await SettleAsync(deliveryId, cancellationToken);
+        }
+    }
+
+    private async Task UpdateTargetAsync(string deliveryId, long installationId, RepositoryRecord repo, RepositoryConfig config, ImageConfig alias, EnvironmentConfig env, ImagePublished published, CancellationToken cancellationToken)
+    {
+        async Task Outcome(DeliveryStatus status, string? code, string? reason) =>
+            await store.AddTargetOutcomeAsync(deliveryId, new TargetOutcome(repo.Repository, env.Name, status, code, reason, null, null, null), cancellationToken);
+
+        if (env.PromoteFrom is not null)
+        {
+            await Outcome(DeliveryStatus.Skipped, ReasonCodes.AwaitingPromotion, $"awaiting promotion: {env.Name} takes {alias.Alias} from {env.PromoteFrom}");
+            return;
+        }
+
+        var image = published.Image;
+        var target = new TargetKey(installationId, repo.Repository, env.Branch ?? repo.DefaultBranch ?? "main", env.Name);
+        var policy = Planner.PolicyOf(alias);
+        var current = (await store.GetDesiredImagesAsync(target, cancellationToken)).FirstOrDefault(d => d.ImageName == image.Name);
+        if (image.Tag is not null)
+        {
+            var decision = VersionOrdering.Decide(current?.Tag, image.Tag, policy);
+            var code = decision.Kind switch
+            {
+                BumpKind.Rejected => ReasonCodes.Policy,
+                BumpKind.Downgrade => ReasonCodes.Downgrade,
+                BumpKind.Same when current?.Digest == image.Digest => ReasonCodes.AlreadyCurrent,
+                _ => null,
+            };
+            if (code is not null)
+            {
+                await Outcome(DeliveryStatus.Skipped, code, decision.Reason);
+                return;
+            }
+        }
+
+        await store.UpsertDesiredImageAsync(target, new DesiredImage(image.Name, image.Tag, image.Digest, deliveryId,
+            new Provenance(published.SourceRepository, published.Commit, published.RunUrl, published.Actor), time.GetUtcNow()), cancellationToken);
+        await store.EnqueueAsync(JobKind.Target, TargetKeys.ToJobKey(target), repo.Repository, time.GetUtcNow(), System.Diagnostics.Activity.Current?.TraceId.ToString(), cancellationToken);
+        await Outcome(DeliveryStatus.Pending, null, $"queued for {env.Name}");
+    }
+
+    private async Task ProcessInstallationAsync(string deliveryId, long installationId, string action, JsonElement root, CancellationToken cancellationToken)
+    {
+        if (action == "deleted")
+        {
+            await store.DeleteInstallationAsync(installationId, cancellationToken);
+            await FinishAsync(deliveryId, DeliveryStatus.Done, "uninstalled", "the installation and its repositories are forgotten", cancellationToken);
+            return;
+        }
+
+        var account = root.GetProperty("installation").TryGetProperty("account", out var acc) ? Text(acc, "login") ?? "" : "";
+        await store.UpsertInstallationAsync(installationId, account, cancellationToken);
+        await store.EnqueueAsync(JobKind.Installation, installationId.ToString(System.Globalization.CultureInfo.InvariantCulture), "installation:" + installationId, time.GetUtcNow(), null, cancellationToken);
+        await FinishAsync(deliveryId, DeliveryStatus.Done, "indexing", $"installation {action}: its repositories are being scanned for {RepositoryConfig.FilePath}", cancellationToken);
+    }
+
+    private async Task ProcessInstallationRepositoriesAsync(string deliveryId, long installationId, JsonElement root, CancellationToken cancellationToken)
+    {
+        if (root.TryGetProperty("repositories_removed", out var removed) && removed.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var repo in removed.EnumerateArray())
+            {
+                if (Text(repo, "full_name") is { } name && (await store.GetRepositoryAsync(name, cancellationToken))?.InstallationId == installationId)
+                {
+                    await store.RemoveRepositoryAsync(name, cancellationToken);
+                }
+            }
+        }
+
+        var added = 0;
+        if (root.TryGetProperty("repositories_added", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var repo in list.EnumerateArray())
+            {
+                if (Text(repo, "full_name") is { } name)
+                {
+                    await store.EnqueueAsync(JobKind.Repository, RepositoryJobKey(installationId, name), name, time.GetUtcNow(), null, cancellationToken);
+                    added++;
+                }
+            }
+        }
+
+        await FinishAsync(deliveryId, DeliveryStatus.Done, "indexing", $"{added} added repositories are being scanned", cancellationToken);
+    }
+
+    private async Task ProcessPushAsync(string deliveryId, long installationId, JsonElement root, CancellationToken cancellationToken)
+    {
+        var repo = root.TryGetProperty("repository", out var r) ? r : default;
+        var name = repo.ValueKind == JsonValueKind.Object ? Text(repo, "full_name") : null;
+        var defaultBranch = repo.ValueKind == JsonValueKind.Object ? Text(repo, "default_branch") ?? Text(repo, "master_branch") : null;
+        var touchesConfig = root.TryGetProperty("commits", out var commits) && commits.ValueKind == JsonValueKind.Array
+            && commits.EnumerateArray().Any(c => new[] { "added", "modified", "removed" }.Any(k => c.TryGetProperty(k, out var files)
+                && files.ValueKind == JsonValueKind.Array && files.EnumerateArray().Any(f => f.GetString() == RepositoryConfig.FilePath)));
+        if (name is null || Text(root, "ref") != $"refs/heads/{defaultBranch}" || !touchesConfig)
+        {
+            await FinishAsync(deliveryId, DeliveryStatus.Ignored, "not-config", $"the push does not change {RepositoryConfig.FilePath} on the default branch", cancellationToken);
+            return;
+        }
+
+        await store.EnqueueAsync(JobKind.Repository, RepositoryJobKey(installationId, name), name, time.GetUtcNow(), null, cancellationToken);
+        await FinishAsync(deliveryId, DeliveryStatus.Done, "config-refresh", $"{RepositoryConfig.FilePath} changed; {name} is re-read", cancellationToken);
+    }
+
+    private async Task ProcessPullRequestClosedAsync(string deliveryId, long installationId, JsonElement root, CancellationToken cancellationToken)
+    {
+        var pr = root.GetProperty("pull_request");
+        var repository = root.TryGetProperty("repository", out var r) ? Text(r, "full_name") : null;
+        var number = pr.TryGetProperty("number", out var n) && n.TryGetInt32(out var value) ? value : 0;
+        var ours = repository is null ? null : await store.FindPullRequestAsync(repository, number, cancellationToken);
+        if (ours is null || ours.Target.InstallationId != installationId)
+        {
+            await FinishAsync(deliveryId, DeliveryStatus.Ignored, "not-ours", "the pull request is not one of the bridge's", cancellationToken);
+            return;
+        }
+
+        // merge_commit_sha is set on unmerged PRs too (a test merge); only "merged" says it merged.
+        var merged = pr.TryGetProperty("merged", out var m) && m.ValueKind == JsonValueKind.True;
+        await store.SetPullRequestAsync(ours with { State = merged ? "merged" : "closed", UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        if (merged)
+        {
+            await github.DeleteBranchAsync(installationId, repository!, ours.HeadBranch, cancellationToken);
+        }
+
+        await store.AddTargetOutcomeAsync(deliveryId, new TargetOutcome(repository!, ours.Target.Environment, DeliveryStatus.Done, merged ? "merged" : "closed",
+            merged ? "merged; the bridge deleted its branch" : "closed without merging", number, ours.Url, merged ? "merged" : "closed"), cancellationToken);
+        await FinishAsync(deliveryId, DeliveryStatus.Done, merged ? "merged" : "closed", $"pull request #{number} was {(merged ? "merged" : "closed")}", cancellationToken);
+    }
+
+    /// <summary>The delivery's status follows its targets: pending while any is, else done, skipped or failed.</summary>
+    internal async Task SettleAsync(string deliveryId, CancellationToken cancellationToken)
+    {
+        var delivery = await store.GetDeliveryAsync(deliveryId, cancellationToken);
+        if (delivery is null || delivery.Status is not DeliveryStatus.Pending)
+        {
+            return;
+        }
+
+        var outcomes = await store.GetTargetOutcomesAsync(deliveryId, cancellationToken);
+        if (outcomes.Count == 0 || outcomes.Any(o => o.Status == DeliveryStatus.Pending))
+        {
+            return;
+        }
+
+        var done = outcomes.FirstOrDefault(o => o.Status == DeliveryStatus.Done);
+        var failed = outcomes.FirstOrDefault(o => o.Status == DeliveryStatus.Failed);
+        var first = done ?? failed ?? outcomes[0];
+        var status = done is not null ? DeliveryStatus.Done : failed is not null ? DeliveryStatus.Failed : DeliveryStatus.Skipped;
+        await store.SetDeliveryStatusAsync(deliveryId, status, first.ReasonCode, first.Reason, cancellationToken);
+    }
+
+    private async Task FinishAsync(string deliveryId, DeliveryStatus status, string? code, string reason, CancellationToken cancellationToken)
+    {
+        Log.Finished(logger, deliveryId, status, code ?? "");
+        await store.SetDeliveryStatusAsync(deliveryId, status, code, reason, cancellationToken);
+    }
+
+    internal static string RepositoryJobKey(long installationId, string repository) =>
+        installationId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + repository;
+
+    private static RepositoryConfig? TryParseConfig(RepositoryRecord repo)
+    {
+        if (repo.ConfigYaml is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ConfigParser.Parse(repo.ConfigYaml);
+        }
+        catch (ConfigException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Delivery {DeliveryId} finished as {Status} ({Code})")]
+        public static partial void Finished(ILogger logger, string deliveryId, DeliveryStatus status, string code);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using GitOpsBridge.Core.Config;
+using GitOpsBridge.Core.Images;
+using GitOpsBridge.GitHub;
+using GitOpsBridge.Storage;
+
+namespace GitOpsBridge.Work;
+
+/// <summary>
+/// Keeps the image index: which repositories of an installation track which images, read from
+/// each repository's <c>.github/gitops-bridge.yml</c> on its default branch.
+/// </summary>
+internal sealed class RepositoryIndexer(IBridgeStore store, IGitHubApi github, TimeProvider time)
+{
+    /// <summary>Lists an installation's repositories (paginated) and reads each config now, or queues each read.</summary>
+    public async Task IndexInstallationAsync(long installationId, CancellationToken cancellationToken, bool inline = false)
+    {
+        var repositories = await github.ListInstallationRepositoriesAsync(installationId, cancellationToken);
+        var known = await store.ListRepositoriesAsync(installationId, cancellationToken);
+        foreach (var gone in known.Where(k => !repositories.Contains(k.Repository, StringComparer.OrdinalIgnoreCase)))
+        {
+            await store.RemoveRepositoryAsync(gone.Repository, cancellationToken);
+        }
+
+        foreach (var repository in repositories)
+        {
+            if (inline)
+            {
+                await IndexRepositoryAsync(installationId, repository, cancellationToken);
+                continue;
+            }
+
+            await store.EnqueueAsync(JobKind.Repository, DeliveryProcessor.RepositoryJobKey(installationId, repository), repository, time.GetUtcNow(), null, cancellationToken);
+        }
+    }
+
+    /// <summary>Reads one repository's config and records the images it tracks.</summary>
+    public async Task IndexRepositoryAsync(long installationId, string repository, CancellationToken cancellationToken)
+    {
+        var info = await github.GetRepositoryAsync(installationId, repository, cancellationToken);
+        var yaml = await github.GetFileAsync(installationId, repository, RepositoryConfig.FilePath, info.DefaultBranch, cancellationToken);
+        string? error = null;
+        var tracked = new List<string>();
+        if (yaml is not null)
+        {
+            var errors = ConfigParser.Validate(yaml);
+            if (errors.Count > 0)
+            {
+                error = string.Join("; ", errors.Take(5).Select(e => e.ToString()));
+            }
+            else
+            {
+                tracked.AddRange(ConfigParser.Parse(yaml).Images.Values
+                    .Select(i => ImageReference.TryParseRepository(i.Repository, out var name, out _) ? name : null)
+                    .OfType<string>().Distinct(StringComparer.Ordinal));
+            }
+        }
+
+        await store.SetRepositoryAsync(new RepositoryRecord(info.FullName, installationId, info.DefaultBranch, yaml, error, tracked, time.GetUtcNow()), cancellationToken);
+    }
+
+    public static (long InstallationId, string Repository) ParseKey(string key)
+    {
+        var colon = key.IndexOf(':', StringComparison.Ordinal);
+        return (long.Parse(key[..colon], CultureInfo.InvariantCulture), key[(colon + 1)..]);
+    }
+}

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Text;
+using GitOpsBridge.Core.Config;
+using GitOpsBridge.Core.Images;
+using GitOpsBridge.Core.Planning;
+using GitOpsBridge.Git;
+using GitOpsBridge.GitHub;
+using GitOpsBridge.Storage;
+
+namespace GitOpsBridge.Work;
+
+/// <summary>
+/// Makes one target's branch and pull request match its desired state: every desired image
+/// applied, by the pure planner, to the latest base; one commit force-pushed to the bridge's
+/// branch; one PR created or updated in place, or closed when the base already holds it all.
+/// </summary>
+internal sealed partial class TargetReconciler(
+    IBridgeStore store, IGitWorkspace git, IGitHubApi github, IInstallationTokens tokens, DeliveryProcessor deliveries,
+    GitHubOptions options, TimeProvider time, ILogger<TargetReconciler> logger)
+{
+    public async Task ReconcileAsync(TargetKey target, CancellationToken cancellationToken)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Repository"] = target.Repository, ["Environment"] = target.Environment });
+        var repo = await store.GetRepositoryAsync(target.Repository, cancellationToken);
+        var desired = await store.GetDesiredImagesAsync(target, cancellationToken);
+        if (repo is null || repo.InstallationId != target.InstallationId || repo.ConfigYaml is null || desired.Count == 0)
+        {
+            return;
+        }
+
+        RepositoryConfig config;
+        try
+        {
+            config = ConfigParser.Parse(repo.ConfigYaml);
+        }
+        catch (ConfigException ex)
+        {
+            await RecordAsync(desired, target, DeliveryStatus.Failed, "invalid-config", ex.Message, null, cancellationToken);
+            return;
+        }
+
+        if (!config.Environments.TryGetValue(target.Environment, out var env))
+        {
+            await store.RemoveDesiredImagesAsync(target, cancellationToken);
+            await RecordAsync(desired, target, DeliveryStatus.Skipped, "target-removed", $"the config no longer has the environment {target.Environment}", null, cancellationToken);
+            return;
+        }
+
+        var token = await tokens.GetAsync(target.InstallationId, cancellationToken);
+        var snapshot = await git.FetchAsync(target.Repository, target.BaseBranch, token.Value, cancellationToken);
+        var files = new OverlayFiles(snapshot.Files);
+        var changes = new List<(DesiredImage Image, PlannedChange Change)>();
+        var skips = new Dictionary<string, SkippedTarget>();
+        foreach (var image in desired.OrderBy(d => d.ImageName, StringComparer.Ordinal))
+        {
+            var reference = ImageReference.Parse(image.ImageName + (image.Tag is null ? "" : ":" + image.Tag) + (image.Digest is null ? "" : "@" + image.Digest));
+            var plan = Planner.Create(new PlanRequest(reference, config, env.Name), files);
+            foreach (var edit in plan.Edits)
+            {
+                files.Set(edit.File, edit.NewText);
+            }
+
+            changes.AddRange(plan.Changes.Select(c => (image, c)));
+            if (plan.Changes.Count == 0 && plan.Skipped.Count > 0)
+            {
+                skips[image.DeliveryId] = plan.Skipped[0];
+            }
+        }
+
+        var defaultBranch = repo.DefaultBranch ?? target.BaseBranch;
+        var branch = TargetKeys.BranchFor(target, defaultBranch);
+        var existing = await store.GetPullRequestAsync(target, cancellationToken);
+        if (files.Edited.Count == 0)
+        {
+            if (existing is { State: "open" })
+            {
+                await github.ClosePullRequestAsync(target.InstallationId, target.Repository, existing.Number,
+                    $"{target.BaseBranch} already holds every version this pull request proposed, so GitOps Bridge closed it.", cancellationToken);
+                await github.DeleteBranchAsync(target.InstallationId, target.Repository, branch, cancellationToken);
+                await store.SetPullRequestAsync(existing with { State = "closed", UpdatedAt = time.GetUtcNow() }, cancellationToken);
+            }
+
+            foreach (var image in desired)
+            {
+                var skip = skips.GetValueOrDefault(image.DeliveryId);
+                await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent,
+                    skip?.Reason ?? $"{target.BaseBranch} already holds it", existing is { State: "open" } ? (existing.Number, existing.Url, "closed") : null, cancellationToken);
+            }
+
+            return;
+        }
+
+        var title = Title(env.Name, changes);
+        var author = new GitAuthor("gitops-bridge[bot]", $"{options.AppId}+gitops-bridge[bot]@users.noreply.github.com");
+        await git.CommitAndPushAsync(snapshot, branch, files.Edited, title + "\n\n" + CommitBody(changes), author, token.Value, cancellationToken);
+        var pr = env.PullRequest ?? PullRequestConfig.Default;
+        var result = await github.CreateOrUpdatePullRequestAsync(target.InstallationId,
+            new PullRequestSpec(target.Repository, branch, target.BaseBranch, title, Body(env.Name, changes, desired), pr.Labels, [.. pr.Reviewers, .. pr.TeamReviewers], pr.Draft),
+            cancellationToken);
+        await store.SetPullRequestAsync(new PullRequestRecord(target, result.Number, result.Url, branch, "open", time.GetUtcNow()), cancellationToken);
+        Log.Published(logger, result.Number, result.Action, target.Repository, target.Environment);
+
+        foreach (var image in desired)
+        {
+            var mine = changes.Where(c => c.Image == image).ToList();
+            if (mine.Count > 0)
+            {
+                await RecordAsync([image], target, DeliveryStatus.Done, null,
+                    $"pull request #{result.Number} {result.Action}: {string.Join(", ", mine.Select(c => $"{c.Change.File} {c.Change.YamlPath} {c.Change.Old} → {c.Change.New}"))}",
+                    (result.Number, result.Url, result.Action), cancellationToken);
+            }
+            else
+            {
+                var skip = skips.GetValueOrDefault(image.DeliveryId);
+                await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent, skip?.Reason ?? "no file changes for this image", null, cancellationToken);
+            }
+        }
+    }
+
+    private async Task RecordAsync(IEnumerable<DesiredImage> images, TargetKey target, DeliveryStatus status, string? code, string reason, (int Number, string Url, string Action)? pr, CancellationToken cancellationToken)
+    {
+        foreach (var image in images)
+        {
+            await store.AddTargetOutcomeAsync(image.DeliveryId, new TargetOutcome(target.Repository, target.Environment, status, code, reason, pr?.Number, pr?.Url, pr?.Action), cancellationToken);
+            await deliveries.SettleAsync(image.DeliveryId, cancellationToken);
+        }
+    }
+
+    internal static string Title(string environment, IEnumerable<(DesiredImage Image, PlannedChange Change)> changes)
+    {
+        var parts = changes.GroupBy(c => c.Image.ImageName, StringComparer.Ordinal).Select(g =>
+        {
+            var first = g.First().Change;
+            return $"{ShortName(g.Key)} {Version(first.Old)} → {Version(first.New)}";
+        });
+        return $"deploy({environment}): {string.Join(", ", parts)}";
+    }
+
+    internal string Body(string environment, IReadOnlyList<(DesiredImage Image, PlannedChange Change)> changes, IReadOnlyList<DesiredImage> desired)
+    {
+        var web = (options.WebUrl ?? "https://github.com").TrimEnd('/');
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"GitOps Bridge moves **{environment}** to new image versions. Merge to deploy; a newer build updates this pull request in place.\n\n");
+        sb.Append("| image | file | path | old | new |\n| --- | --- | --- | --- | --- |\n");
+        foreach (var (image, change) in changes)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"| `{image.ImageName}` | `{change.File}` | `{change.YamlPath}` (line {change.Line}) | `{change.Old}` | `{change.New}` |\n");
+        }
+
+        sb.Append('\n');
+        foreach (var image in desired.Where(d => changes.Any(c => c.Image == d)))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"**{ShortName(image.ImageName)}**");
+            if (image.Digest is not null)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" · digest `{image.Digest}`");
+            }
+
+            var p = image.Provenance;
+            if (p.SourceRepository is not null && p.Commit is not null)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" · source commit [{p.SourceRepository}@{p.Commit[..Math.Min(7, p.Commit.Length)]}]({web}/{p.SourceRepository}/commit/{p.Commit})");
+            }
+            else if (p.SourceRepository is not null)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" · source [{p.SourceRepository}]({web}/{p.SourceRepository})");
+            }
+
+            if (p.RunUrl is not null)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" · [CI run]({p.RunUrl})");
+            }
+
+            var previous = changes.First(c => c.Image == image).Change;
+            if (p.SourceRepository is not null && Version(previous.Old) is { Length: > 0 } from && Version(previous.New) is { Length: > 0 } to && from != to)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" · [compare]({web}/{p.SourceRepository}/compare/{from}...{to})");
+            }
+
+            if (p.Actor is not null)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" · by @{p.Actor}");
+            }
+
+            sb.Append(CultureInfo.InvariantCulture, $" · delivery `{image.DeliveryId}`\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string CommitBody(IEnumerable<(DesiredImage Image, PlannedChange Change)> changes) =>
+        string.Join("\n", changes.Select(c => $"{c.Change.File}: {c.Change.YamlPath} {c.Change.Old} -> {c.Change.New}"));
+
+    private static string ShortName(string imageName) => imageName[(imageName.LastIndexOf('/') + 1)..];
+
+    /// <summary>The version part of a scalar: the tag of a whole reference, or the scalar itself.</summary>
+    private static string Version(string value) =>
+        ImageReference.TryParse(value, out var reference, out _) && (reference.Tag ?? reference.Digest) is { } v && value.Contains('/', StringComparison.Ordinal) ? v : value;
+
+    /// <summary>The base snapshot with this reconcile's edits laid over it.</summary>
+    private sealed class OverlayFiles(IRepositoryFiles inner) : IRepositoryFiles
+    {
+        public Dictionary<string, string> Edited { get; } = new(StringComparer.Ordinal);
+
+        public IReadOnlyList<string> YamlFiles => inner.YamlFiles;
+
+        public RepositoryFile? Read(string path) => Edited.TryGetValue(path, out var text) ? new RepositoryFile(path, text) : inner.Read(path);
+
+        public void Set(string path, string text) => Edited[path] = text;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Pull request #{Number} {Action} for {Repository} ({Environment})")]
+        public static partial void Published(ILogger logger, int number, string action, string repository, string environment);
+    }
+}
