@@ -1,0 +1,4 @@
+namespace GitOpsBridge.Git;
+
+/// <summary>The author and committer of the commits the bridge makes.</summary>
+public sealed record GitAuthor(string Name, string Email);

@@ -1,0 +1,40 @@
+namespace GitOpsBridge.Git;
+
+/// <summary>
+/// Cached clones of GitOps repositories: fetch a branch, read its files, and push one commit per PR
+/// branch built from blobs in memory. Calls for one repository run one at a time.
+/// </summary>
+public interface IGitWorkspace
+{
+    /// <summary>
+    /// Fetches a branch into the repository's cached bare clone (made on first use, then updated
+    /// incrementally) and returns its tip.
+    /// </summary>
+    /// <exception cref="GitBranchNotFoundException">The branch does not exist.</exception>
+    /// <exception cref="GitAuthenticationException">The token was refused.</exception>
+    Task<GitSnapshot> FetchAsync(string repository, string branch, string token, CancellationToken cancellationToken = default);
+
+    /// <summary>The commit a branch of the server points at, or null when there is no such branch (one ls-remote request).</summary>
+    /// <exception cref="GitAuthenticationException">The token was refused.</exception>
+    Task<string?> GetRemoteBranchShaAsync(string repository, string branch, string token, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Builds one commit whose parent is <paramref name="baseSnapshot"/>'s commit and whose tree is that
+    /// commit's tree with <paramref name="files"/> (repository path to text, written as UTF-8 exactly as
+    /// given) replaced or added, then force-pushes it to <c>refs/heads/{branch}</c>. Returns the new
+    /// commit, or null (and pushes nothing) when the files already hold that text.
+    /// </summary>
+    /// <exception cref="GitPushRejectedException">The server refused the push.</exception>
+    /// <exception cref="GitAuthenticationException">The token was refused.</exception>
+    Task<string?> CommitAndPushAsync(
+        GitSnapshot baseSnapshot, string branch, IReadOnlyDictionary<string, string> files, string message, GitAuthor author, string token, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Fetches <paramref name="branch"/> and lists its commits that are not reachable from
+    /// <paramref name="baseCommit"/>, newest first (empty when the branch does not exist). A commit
+    /// whose author is not the bridge is a person's edit.
+    /// </summary>
+    /// <exception cref="GitAuthenticationException">The token was refused.</exception>
+    Task<IReadOnlyList<(string Sha, string AuthorEmail, string Message)>> CommitsAheadAsync(
+        string repository, string baseCommit, string branch, string token, CancellationToken cancellationToken = default);
+}
