@@ -1,0 +1,194 @@
+using Microsoft.Data.Sqlite;
+
+namespace GitOpsBridge.Storage;
+
+public sealed partial class SqliteBridgeStore
+{
+    // A lease is held while lease_owner is set and lease_expires_at is in the future; a job whose
+    // lease has expired is waiting again. A lease is named by (id, owner, attempt): the attempt
+    // changes on every lease, so a worker that lost its lease cannot touch the one that replaced it.
+    private const string IsWaiting = "(lease_owner IS NULL OR lease_expires_at <= $now)";
+    private const string IsLeased = "(lease_owner IS NOT NULL AND lease_expires_at > $now)";
+    private const string HoldsLease = "id = $id AND lease_owner = $owner AND attempt = $attempt";
+
+    /// <inheritdoc />
+    public async Task EnqueueAsync(JobKind kind, string key, string lockKey, DateTimeOffset notBefore, string? traceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(lockKey);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = BeginImmediate(connection);
+
+        // Coalesce only into a job nobody has leased. One with an expired lease may still be
+        // running on what it read before this event, and would be completed as if it had seen it.
+        await using (var coalesce = connection.Command(
+            """
+            UPDATE jobs SET not_before = MIN(not_before, $not_before)
+            WHERE id = (SELECT id FROM jobs WHERE kind = $kind AND key = $key AND lease_owner IS NULL ORDER BY id LIMIT 1);
+            """, transaction)
+            .With("$kind", StorageText.From(kind))
+            .With("$key", key)
+            .With("$not_before", notBefore.ToUnixMilliseconds()))
+        {
+            if (await coalesce.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            {
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        await using (var insert = connection.Command(
+            """
+            INSERT INTO jobs (kind, key, lock_key, attempt, trace_id, not_before, enqueued_at)
+            VALUES ($kind, $key, $lock_key, 0, $trace_id, $not_before, $now);
+            """, transaction)
+            .With("$kind", StorageText.From(kind))
+            .With("$key", key)
+            .With("$lock_key", lockKey)
+            .With("$trace_id", traceId)
+            .With("$not_before", notBefore.ToUnixMilliseconds())
+            .With("$now", NowMilliseconds()))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<JobLease?> TryLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        var now = NowMilliseconds();
+        var expires = now + (long)Math.Ceiling(duration.TotalMilliseconds);
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // The write lock is taken before the candidate is chosen, so no other connection, in this
+        // process or another, can lease it or another job of its lock key in between.
+        await using var transaction = BeginImmediate(connection);
+        Job? job = null;
+        await using (var select = connection.Command(
+            $"""
+            SELECT id, kind, key, lock_key, attempt, trace_id, not_before, last_error
+            FROM jobs AS j
+            WHERE j.not_before <= $now
+              AND {IsWaiting}
+              AND NOT EXISTS (
+                  SELECT 1 FROM jobs AS held
+                  WHERE held.lock_key = j.lock_key AND held.lease_owner IS NOT NULL AND held.lease_expires_at > $now)
+            ORDER BY j.not_before, j.id
+            LIMIT 1;
+            """, transaction)
+            .With("$now", now))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                job = new Job(
+                    reader.GetInt64(0),
+                    StorageText.ToJobKind(reader.GetString(1)),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.GetInt32(4) + 1,
+                    reader.GetNullableString(5),
+                    reader.GetTime(6),
+                    reader.GetNullableString(7));
+            }
+        }
+
+        if (job is null)
+        {
+            return null;
+        }
+
+        await using (var lease = connection.Command(
+            $"UPDATE jobs SET lease_owner = $owner, lease_expires_at = $expires, attempt = attempt + 1 WHERE id = $id AND {IsWaiting};",
+            transaction)
+            .With("$id", job.Id)
+            .With("$owner", owner)
+            .With("$expires", expires)
+            .With("$now", now))
+        {
+            if (await lease.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            {
+                // Cannot happen under the write lock; refuse rather than hand out a lease we do not hold.
+                return null;
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new JobLease(job, owner, DateTimeOffset.FromUnixTimeMilliseconds(expires));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RenewAsync(JobLease lease, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        var now = NowMilliseconds();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // An expired lease is not revived: its lock key may already have another writer.
+        await using var command = WithLease(connection.Command(
+            $"UPDATE jobs SET lease_expires_at = $expires WHERE {HoldsLease} AND lease_expires_at > $now;"), lease)
+            .With("$now", now)
+            .With("$expires", now + (long)Math.Ceiling(duration.TotalMilliseconds));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task CompleteAsync(JobLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = WithLease(connection.Command($"DELETE FROM jobs WHERE {HoldsLease};"), lease);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task RetryAsync(JobLease lease, DateTimeOffset notBefore, string error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = WithLease(connection.Command(
+            $"""
+            UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, not_before = $not_before, last_error = $error
+            WHERE {HoldsLease};
+            """), lease)
+            .With("$not_before", notBefore.ToUnixMilliseconds())
+            .With("$error", error);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<QueueStats> GetQueueStatsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = NowMilliseconds();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            $"""
+            SELECT
+                COUNT(CASE WHEN {IsWaiting} THEN 1 END),
+                COUNT(CASE WHEN {IsLeased} THEN 1 END),
+                COUNT(CASE WHEN {IsWaiting} AND attempt > 0 THEN 1 END),
+                MIN(CASE WHEN {IsWaiting} AND not_before <= $now THEN not_before END)
+            FROM jobs;
+            """)
+            .With("$now", now);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var oldestDue = reader.GetNullableInt64(3);
+        return new QueueStats(
+            reader.GetInt32(0),
+            reader.GetInt32(1),
+            reader.GetInt32(2),
+            oldestDue is { } due ? TimeSpan.FromMilliseconds(now - due) : TimeSpan.Zero);
+    }
+
+    private static SqliteCommand WithLease(SqliteCommand command, JobLease lease) => command
+        .With("$id", lease.Job.Id)
+        .With("$owner", lease.Owner)
+        .With("$attempt", lease.Job.Attempt);
+}
