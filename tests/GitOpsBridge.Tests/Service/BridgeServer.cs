@@ -94,7 +94,7 @@ internal sealed class BridgeServer : IAsyncDisposable
         builder.AddGitOpsBridge();
         var app = builder.Build();
         app.UseGitOpsBridge();
-        await app.Services.GetRequiredService<Storage.IBridgeStore>().InitializeAsync();
+        await app.Services.GetRequiredService<GitOpsBridge.Storage.IBridgeStore>().InitializeAsync();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new BridgeServer(app, new Uri(address), dataDir, logs);

@@ -95,7 +95,7 @@ public sealed class ServiceLoopTests
 
     private static async Task WaitForIndexAsync(BridgeServer bridge, string repository)
     {
-        var store = bridge.Services.GetRequiredService<Storage.IBridgeStore>();
+        var store = bridge.Services.GetRequiredService<GitOpsBridge.Storage.IBridgeStore>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while ((await store.GetRepositoryAsync(repository))?.ConfigYaml is null && DateTime.UtcNow < deadline)
         {
@@ -220,7 +220,7 @@ public sealed class ServiceLoopTests
         Assert.Contains("replay", codes);
         Assert.Contains("malformed-json", codes);
         Assert.Contains("too-large", codes);
-        var queue = await s.Bridge.Services.GetRequiredService<Storage.IBridgeStore>().GetQueueStatsAsync();
+        var queue = await s.Bridge.Services.GetRequiredService<GitOpsBridge.Storage.IBridgeStore>().GetQueueStatsAsync();
         Assert.True(queue.Pending + queue.Leased <= 1, "only the one valid delivery may have queued work");
     }
 

@@ -1,0 +1,47 @@
+namespace GitOpsBridge.GitHub;
+
+/// <summary>
+/// Everything GitOps Bridge asks of GitHub's REST API. Every call waits on the installation's
+/// <see cref="RateLimitBudget"/>, retries once with a new token after a 401, and fails with
+/// <see cref="GitHubRateLimitedException"/> on a rate limit or <see cref="GitHubApiException"/>
+/// on any other refusal.
+/// </summary>
+public interface IGitHubApi
+{
+    /// <summary>API calls made so far, retries included (installation tokens not counted).</summary>
+    int CallCount { get; }
+
+    /// <summary>The App's installations (App JWT, all pages).</summary>
+    Task<IReadOnlyList<InstallationInfo>> ListInstallationsAsync(CancellationToken ct = default);
+
+    /// <summary>The repositories an installation can reach, as <c>owner/name</c> (all pages).</summary>
+    Task<IReadOnlyList<string>> ListInstallationRepositoriesAsync(long installationId, CancellationToken ct = default);
+
+    /// <summary>A repository and its default branch.</summary>
+    Task<RepositoryInfo> GetRepositoryAsync(long installationId, string repository, CancellationToken ct = default);
+
+    /// <summary>A file's text (UTF-8, a BOM kept) at a branch, tag or commit; null when GitHub answers 404.</summary>
+    Task<string?> GetFileAsync(long installationId, string repository, string path, string gitRef, CancellationToken ct = default);
+
+    /// <summary>The open pull request from <paramref name="headBranch"/> (in the same repository) into <paramref name="baseBranch"/>, if any.</summary>
+    Task<PullRequestInfo?> FindOpenPullRequestAsync(long installationId, string repository, string headBranch, string baseBranch, CancellationToken ct = default);
+
+    /// <summary>
+    /// Makes the pull request for <see cref="PullRequestSpec.HeadBranch"/> match the spec: updates the
+    /// open one in place (title and body when they changed, missing labels) or creates it (then its
+    /// labels and reviewers). A 422 "already exists" from a concurrent writer falls back to the update.
+    /// </summary>
+    Task<PullRequestResult> CreateOrUpdatePullRequestAsync(long installationId, PullRequestSpec spec, CancellationToken ct = default);
+
+    /// <summary>Comments (when <paramref name="comment"/> is not blank), then closes the pull request.</summary>
+    Task ClosePullRequestAsync(long installationId, string repository, int number, string comment, CancellationToken ct = default);
+
+    /// <summary>Deletes a branch; one that is already gone (404 or 422) is not an error.</summary>
+    Task DeleteBranchAsync(long installationId, string repository, string branch, CancellationToken ct = default);
+
+    /// <summary>The App's webhook deliveries since a time, newest first (App JWT; a bounded number of pages).</summary>
+    Task<IReadOnlyList<HookDeliveryInfo>> ListHookDeliveriesAsync(DateTimeOffset since, CancellationToken ct = default);
+
+    /// <summary>Asks GitHub to deliver a webhook delivery again (App JWT).</summary>
+    Task RedeliverAsync(long deliveryId, CancellationToken ct = default);
+}
