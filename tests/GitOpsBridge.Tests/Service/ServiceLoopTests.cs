@@ -45,9 +45,18 @@ public sealed class ServiceLoopTests
 
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(Fixtures.Root, "payloads", "github", name));
 
-    /// <summary>The stored registry_package example, for an installation, with the tag and digest a test sets.</summary>
+    /// <summary>
+    /// The stored registry_package example, for an installation, with the tag and digest a test sets.
+    /// With a tag but no digest, the digest becomes a valid one derived from the tag: the example's
+    /// own 40-hex "digest" is (rightly) rejected.
+    /// </summary>
     private static string PackageEvent(long installationId, string? tag, string? digest, string package = "hello-world-npm")
     {
+        if (tag is not null && digest is null)
+        {
+            digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(package + ":" + tag)));
+        }
+
         var json = JsonNode.Parse(Fixture("registry_package.published.container.json"))!.AsObject();
         json["installation"] = new JsonObject { ["id"] = installationId };
         var registryPackage = json["registry_package"]!;
@@ -150,6 +159,7 @@ public sealed class ServiceLoopTests
         var webDelivery = await s.Bridge.WaitForDeliveryAsync("d4");
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.True(newerDelivery.GetProperty("targets").GetArrayLength() == 1, newerDelivery.ToString());
         Assert.Equal("updated", newerDelivery.GetProperty("targets")[0].GetProperty("pullRequest").GetProperty("action").GetString());
         Assert.Equal("skipped", olderDelivery.GetProperty("status").GetString());
         Assert.Equal("downgrade", olderDelivery.GetProperty("reasonCode").GetString());
@@ -253,7 +263,7 @@ public sealed class ServiceLoopTests
             await bridge.PostAsync("registry_package", PackageEvent(mine.Id, "1.5.0", null), "mine");
             var delivery = await bridge.WaitForDeliveryAsync("mine");
 
-            Assert.Equal("done", delivery.GetProperty("status").GetString());
+            Assert.True(delivery.GetProperty("status").GetString() == "done", delivery.ToString());
             Assert.Single(github.GetPullRequests("codertocat", "gitops"));
             Assert.Empty(github.GetPullRequests("othercorp", "gitops"));
             Assert.All(delivery.GetProperty("targets").EnumerateArray(), t => Assert.Equal("codertocat/gitops", t.GetProperty("repository").GetString()));
@@ -301,7 +311,7 @@ public sealed class ServiceLoopTests
             var delivery = await bridge.WaitForDeliveryAsync(missed.Guid);
 
             Assert.True(redelivery.Redelivery);
-            Assert.NotEqual("rejected", delivery.GetProperty("status").GetString());
+            Assert.True(delivery.GetProperty("status").GetString() == "done", delivery.ToString());
             var pr = Assert.Single(github.GetPullRequests("codertocat", "gitops"));
             Assert.Contains("1.7.0", pr.Title, StringComparison.Ordinal);
         }
