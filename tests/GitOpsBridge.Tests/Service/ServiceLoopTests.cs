@@ -321,4 +321,108 @@ public sealed class ServiceLoopTests
             bridge.DeleteData();
         }
     }
+
+    [Fact]
+    public async Task DoubleTrigger_PackageAndRegistryPackage_CollapseIntoOneChange()
+    {
+        await using var s = await Scenario.StartAsync();
+        var registry = JsonNode.Parse(PackageEvent(s.InstallationId, "1.5.0", null))!;
+        var package = JsonNode.Parse(Fixture("package.published.container.json"))!.AsObject();
+        package["installation"] = new JsonObject { ["id"] = s.InstallationId };
+        package["package"]!["package_version"]!["container_metadata"]!["tag"] = registry["registry_package"]!["package_version"]!["container_metadata"]!["tag"]!.DeepClone();
+
+        await s.Bridge.PostAsync("registry_package", registry.ToJsonString(), "as-registry-package");
+        await s.Bridge.PostAsync("package", package.ToJsonString(), "as-package");
+        var first = await s.Bridge.WaitForDeliveryAsync("as-registry-package");
+        var second = await s.Bridge.WaitForDeliveryAsync("as-package");
+
+        var statuses = new[] { first, second }.Select(d => (d.GetProperty("status").GetString(), d.GetProperty("reasonCode").GetString())).ToList();
+        Assert.Contains(("done", null), statuses);
+        Assert.Contains(("skipped", "duplicate"), statuses);
+        Assert.Single(s.GitHub.GetPullRequests("codertocat", "gitops"));
+    }
+
+    [Fact]
+    public async Task MergedPullRequest_IsRecordedAndTheBranchDeleted()
+    {
+        await using var s = await Scenario.StartAsync();
+        await s.Bridge.PostAsync("registry_package", PackageEvent(s.InstallationId, "1.5.0", null), "opened");
+        await s.Bridge.WaitForDeliveryAsync("opened");
+        var pr = Assert.Single(s.GitHub.GetPullRequests("codertocat", "gitops"));
+        var closed = JsonNode.Parse(Fixture("pull_request.closed.not-merged.json"))!.AsObject();
+        closed["installation"] = new JsonObject { ["id"] = s.InstallationId };
+        closed["number"] = pr.Number;
+        closed["pull_request"]!["number"] = pr.Number;
+        closed["pull_request"]!["merged"] = true;
+        closed["repository"]!["full_name"] = "codertocat/gitops";
+
+        await s.Bridge.PostAsync("pull_request", closed.ToJsonString(), "merged");
+        var delivery = await s.Bridge.WaitForDeliveryAsync("merged");
+
+        Assert.Equal(("done", "merged"), (delivery.GetProperty("status").GetString(), delivery.GetProperty("reasonCode").GetString()));
+        Assert.Equal("merged", delivery.GetProperty("targets")[0].GetProperty("pullRequest").GetProperty("action").GetString());
+        Assert.Null(await s.GitHub.GetBranchShaAsync("codertocat", "gitops", pr.Head));
+    }
+
+    [Fact]
+    public async Task BaseAlreadyHoldsTheDesiredState_PullRequestIsClosedWithAComment()
+    {
+        await using var s = await Scenario.StartAsync();
+        await s.Bridge.PostAsync("registry_package", PackageEvent(s.InstallationId, "1.5.0", null), "opened");
+        await s.Bridge.WaitForDeliveryAsync("opened");
+        var pr = Assert.Single(s.GitHub.GetPullRequests("codertocat", "gitops"));
+
+        // Someone deploys 1.5.0 by hand; the next event for this target finds nothing left to do.
+        await s.GitHub.CommitAsync("codertocat", "gitops", "main", new Dictionary<string, string?> { ["envs/dev/values.yaml"] = Values.Replace("1.4.2", "1.5.0", StringComparison.Ordinal) });
+        await s.Bridge.PostAsync("registry_package", PackageEvent(s.InstallationId, "2.0.0", null, package: "web"), "web-same");
+        var delivery = await s.Bridge.WaitForDeliveryAsync("web-same");
+
+        Assert.Equal("skipped", delivery.GetProperty("status").GetString());
+        Assert.Equal("closed", delivery.GetProperty("targets")[0].GetProperty("pullRequest").GetProperty("action").GetString());
+        var after = Assert.Single(s.GitHub.GetPullRequests("codertocat", "gitops"));
+        Assert.Equal("closed", after.State);
+        Assert.Contains(s.GitHub.GetComments("codertocat", "gitops", pr.Number), c => c.Body.Contains("already holds", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PushChangingTheConfig_RefreshesTheIndex()
+    {
+        await using var s = await Scenario.StartAsync();
+        await s.GitHub.CommitAsync("codertocat", "gitops", "main", new Dictionary<string, string?>
+        {
+            [".github/gitops-bridge.yml"] = Config.Replace("repository: ghcr.io/codertocat/hello-world-npm", "repository: ghcr.io/codertocat/renamed", StringComparison.Ordinal),
+        });
+        var push = JsonNode.Parse(Fixture("push.json"))!.AsObject();
+        push["installation"] = new JsonObject { ["id"] = s.InstallationId };
+        push["ref"] = "refs/heads/main";
+        push["repository"]!["full_name"] = "codertocat/gitops";
+        push["repository"]!["default_branch"] = "main";
+        push["commits"] = new JsonArray(new JsonObject { ["added"] = new JsonArray(), ["removed"] = new JsonArray(), ["modified"] = new JsonArray(".github/gitops-bridge.yml") });
+
+        await s.Bridge.PostAsync("push", push.ToJsonString(), "config-push");
+        Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync("config-push")).GetProperty("status").GetString());
+        var store = s.Bridge.Services.GetRequiredService<GitOpsBridge.Storage.IBridgeStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(await store.GetRepositoryAsync("codertocat/gitops"))!.TrackedImages.Contains("ghcr.io/codertocat/renamed") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await s.Bridge.PostAsync("registry_package", PackageEvent(s.InstallationId, "1.5.0", null), "after-refresh");
+        var delivery = await s.Bridge.WaitForDeliveryAsync("after-refresh");
+
+        Assert.Equal(("skipped", "not-tracked"), (delivery.GetProperty("status").GetString(), delivery.GetProperty("reasonCode").GetString()));
+        Assert.Empty(s.GitHub.GetPullRequests("codertocat", "gitops"));
+    }
+
+    [Theory]
+    [InlineData(new string[0], "GitHub:AppId, GitHub:PrivateKey or GitHub:PrivateKeyPath, GitHub:WebhookSecret")]
+    [InlineData(new[] { "--GitHub:AppId=42", "--GitHub:WebhookSecret=s" }, "GitHub:PrivateKey or GitHub:PrivateKeyPath")]
+    public void Serve_IncompleteCredentials_RefusesToStartNamingEachMissingKey(string[] settings, string missing)
+    {
+        var (exit, _, stderr) = CliRunner.Run(["serve", "--urls", "http://127.0.0.1:0", .. settings]);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"set {missing} (", stderr, StringComparison.Ordinal);
+    }
 }
