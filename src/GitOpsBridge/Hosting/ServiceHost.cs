@@ -59,7 +59,7 @@ internal static class ServiceHost
         var git = new GitOptions
         {
             WorkDirectory = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(dbPath)!, "git"),
-            GitUrl = github.GitUrl ?? github.WebUrl ?? DeriveWebUrl(github.ApiUrl),
+            GitUrl = GitHubEndpoints.From(github).Git.ToString().TrimEnd('/'),
         };
         services.AddSingleton(git);
         services.AddSingleton<IGitWorkspace, GitWorkspace>();
@@ -94,17 +94,5 @@ internal static class ServiceHost
             }
         });
         return app;
-    }
-
-    /// <summary>https://api.github.com → https://github.com; https://HOST/api/v3 → https://HOST; a bare host (the emulator) stays.</summary>
-    internal static string DeriveWebUrl(string apiUrl)
-    {
-        var url = apiUrl.TrimEnd('/');
-        if (url.Equals("https://api.github.com", StringComparison.OrdinalIgnoreCase))
-        {
-            return "https://github.com";
-        }
-
-        return url.EndsWith("/api/v3", StringComparison.OrdinalIgnoreCase) ? url[..^7] : url;
     }
 }

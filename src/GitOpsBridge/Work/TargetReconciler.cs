@@ -138,7 +138,7 @@ internal sealed partial class TargetReconciler(
 
     internal string Body(string environment, IReadOnlyList<(DesiredImage Image, PlannedChange Change)> changes, IReadOnlyList<DesiredImage> desired)
     {
-        var web = (options.WebUrl ?? "https://github.com").TrimEnd('/');
+        var web = GitHubEndpoints.From(options).Web.ToString().TrimEnd('/');
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"GitOps Bridge moves **{environment}** to new image versions. Merge to deploy; a newer build updates this pull request in place.\n\n");
         sb.Append("| image | file | path | old | new |\n| --- | --- | --- | --- | --- |\n");
