@@ -425,4 +425,18 @@ public sealed class ServiceLoopTests
         Assert.Equal(1, exit);
         Assert.Contains($"set {missing} (", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task WebhookSecret_RotatedInConfiguration_TakesEffectWithoutRestart()
+    {
+        await using var s = await Scenario.StartAsync();
+        var body = PackageEvent(s.InstallationId, "1.5.0", null);
+        s.Bridge.Services.GetRequiredService<IConfiguration>()["GitHub:WebhookSecret"] = "rotated-secret-7c1e";
+
+        var old = await s.Bridge.PostAsync("registry_package", body, "old-secret");
+        var rotated = await s.Bridge.PostAsync("registry_package", body, "new-secret", secret: "rotated-secret-7c1e");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, rotated.StatusCode);
+    }
 }
