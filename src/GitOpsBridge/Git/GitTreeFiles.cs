@@ -1,3 +1,4 @@
+using GitOpsBridge.Repositories;
 using System.Text;
 using GitOpsBridge.Core.Config;
 using GitOpsBridge.Core.Planning;
@@ -14,7 +15,6 @@ namespace GitOpsBridge.Git;
 /// </summary>
 internal sealed class GitTreeFiles(string gitDirectory, string commitSha) : IRepositoryFiles
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly Lazy<IReadOnlyList<string>> _yamlFiles = new(() => ListYamlFiles(gitDirectory, commitSha));
 
     /// <summary>Regular and executable files named <c>*.yaml</c> or <c>*.yml</c>, sorted; links and submodules are left out.</summary>
@@ -70,9 +70,9 @@ internal sealed class GitTreeFiles(string gitDirectory, string commitSha) : IRep
 
     private static RepositoryFile ReadBlob(string path, Blob blob)
     {
-        if (blob.Size > RepositoryFile.MaxBytes)
+        if (RepositoryFileText.TooLarge(path, blob.Size) is { } large)
         {
-            return new RepositoryFile(path, null, "file-too-large", $"{path} is {blob.Size / (1024 * 1024)} MB; files over 5 MB are not edited");
+            return large;
         }
 
         var bytes = new byte[blob.Size];
@@ -81,19 +81,7 @@ internal sealed class GitTreeFiles(string gitDirectory, string commitSha) : IRep
             content.ReadExactly(bytes);
         }
 
-        if (Array.IndexOf(bytes, (byte)0) >= 0)
-        {
-            return new RepositoryFile(path, null, "binary-file", $"{path} is binary (it contains NUL bytes)");
-        }
-
-        try
-        {
-            return new RepositoryFile(path, StrictUtf8.GetString(bytes));
-        }
-        catch (DecoderFallbackException)
-        {
-            return new RepositoryFile(path, null, "not-utf8", $"{path} is not UTF-8 text");
-        }
+        return RepositoryFileText.Decode(path, bytes);
     }
 
     private static List<string> ListYamlFiles(string gitDirectory, string commitSha)

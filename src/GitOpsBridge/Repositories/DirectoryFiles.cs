@@ -10,7 +10,6 @@ namespace GitOpsBridge.Repositories;
 /// </summary>
 internal sealed class DirectoryFiles : IRepositoryFiles
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly string _root;
     private readonly string _realRoot;
     private IReadOnlyList<string>? _yamlFiles;
@@ -42,26 +41,7 @@ internal sealed class DirectoryFiles : IRepositoryFiles
             return new RepositoryFile(path, null, ReasonCodes.PathEscapes, $"{path} is a symlink that points outside the repository");
         }
 
-        var info = new FileInfo(real);
-        if (info.Length > RepositoryFile.MaxBytes)
-        {
-            return new RepositoryFile(path, null, "file-too-large", $"{path} is {info.Length / (1024 * 1024)} MB; files over 5 MB are not edited");
-        }
-
-        var bytes = File.ReadAllBytes(real);
-        if (Array.IndexOf(bytes, (byte)0) >= 0)
-        {
-            return new RepositoryFile(path, null, "binary-file", $"{path} is binary (it contains NUL bytes)");
-        }
-
-        try
-        {
-            return new RepositoryFile(path, StrictUtf8.GetString(bytes));
-        }
-        catch (DecoderFallbackException)
-        {
-            return new RepositoryFile(path, null, "not-utf8", $"{path} is not UTF-8 text");
-        }
+        return RepositoryFileText.TooLarge(path, new FileInfo(real).Length) ?? RepositoryFileText.Decode(path, File.ReadAllBytes(real));
     }
 
     /// <summary>Writes edited text back, replacing the file atomically and keeping its mode.</summary>
@@ -75,7 +55,7 @@ internal sealed class DirectoryFiles : IRepositoryFiles
         }
 
         var temp = real + ".gitops-bridge.tmp";
-        File.WriteAllBytes(temp, StrictUtf8.GetBytes(text));
+        File.WriteAllBytes(temp, RepositoryFileText.StrictUtf8.GetBytes(text));
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(temp, File.GetUnixFileMode(real));
