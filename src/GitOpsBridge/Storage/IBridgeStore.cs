@@ -15,6 +15,19 @@ public interface IBridgeStore : IAsyncDisposable
     /// <summary>Stores a delivery and its body, unless its id is already stored.</summary>
     Task<InsertDeliveryResult> InsertDeliveryAsync(DeliveryRecord delivery, string body, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores a delivery and its body and, only when it was not stored before, queues its job
+    /// (kind <paramref name="kind"/>, key = the delivery id, due at <see cref="DeliveryRecord.ReceivedAt"/>,
+    /// the delivery's trace id), all or nothing: a stored delivery always has its job, even across a
+    /// crash. The job is queued as <see cref="EnqueueAsync"/> does. A duplicate or conflict queues nothing.
+    /// </summary>
+    /// <remarks>
+    /// Built for the webhook's hot path: a backend may write several callers' deliveries in one
+    /// transaction (group commit). Once called, the write completes even if
+    /// <paramref name="cancellationToken"/> is cancelled; only the wait for the result is.
+    /// </remarks>
+    Task<InsertDeliveryResult> InsertDeliveryAndEnqueueAsync(DeliveryRecord delivery, string body, JobKind kind, string lockKey, CancellationToken cancellationToken = default);
+
     /// <summary>The delivery with that id, or <see langword="null"/>.</summary>
     Task<DeliveryRecord?> GetDeliveryAsync(string id, CancellationToken cancellationToken = default);
 

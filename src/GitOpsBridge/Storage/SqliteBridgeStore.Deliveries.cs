@@ -7,6 +7,15 @@ public sealed partial class SqliteBridgeStore
     private const string DeliveryColumns =
         "id, source, event, received_at, status, reason_code, reason, body_sha256, installation_id, trace_id";
 
+    private const string InsertDeliverySql =
+        $"""
+        INSERT INTO deliveries ({DeliveryColumns}, body)
+        VALUES ($id, $source, $event, $received_at, $status, $reason_code, $reason, $body_sha256, $installation_id, $trace_id, $body)
+        ON CONFLICT (id) DO NOTHING;
+        """;
+
+    private const string StoredBodyShaSql = "SELECT body_sha256 FROM deliveries WHERE id = $id;";
+
     /// <inheritdoc />
     public async Task<InsertDeliveryResult> InsertDeliveryAsync(DeliveryRecord delivery, string body, CancellationToken cancellationToken = default)
     {
@@ -15,12 +24,7 @@ public sealed partial class SqliteBridgeStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // Deliveries are never deleted, so a conflict found here stays true for the read below.
-        await using (var insert = connection.Command(
-            $"""
-            INSERT INTO deliveries ({DeliveryColumns}, body)
-            VALUES ($id, $source, $event, $received_at, $status, $reason_code, $reason, $body_sha256, $installation_id, $trace_id, $body)
-            ON CONFLICT (id) DO NOTHING;
-            """)
+        await using (var insert = connection.Command(InsertDeliverySql)
             .With("$id", delivery.Id)
             .With("$source", delivery.Source)
             .With("$event", delivery.Event)
@@ -39,7 +43,7 @@ public sealed partial class SqliteBridgeStore
             }
         }
 
-        await using var read = connection.Command("SELECT body_sha256 FROM deliveries WHERE id = $id;").With("$id", delivery.Id);
+        await using var read = connection.Command(StoredBodyShaSql).With("$id", delivery.Id);
         var stored = (string?)await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return string.Equals(stored, delivery.BodySha256, StringComparison.Ordinal)
             ? InsertDeliveryResult.Duplicate

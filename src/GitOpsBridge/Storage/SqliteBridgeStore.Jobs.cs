@@ -11,6 +11,19 @@ public sealed partial class SqliteBridgeStore
     private const string IsLeased = "(lease_owner IS NOT NULL AND lease_expires_at > $now)";
     private const string HoldsLease = "id = $id AND lease_owner = $owner AND attempt = $attempt";
 
+    // Enqueue is these two in one transaction: coalesce into a waiting job, else add one.
+    private const string CoalesceJobSql =
+        """
+        UPDATE jobs SET not_before = MIN(not_before, $not_before)
+        WHERE id = (SELECT id FROM jobs WHERE kind = $kind AND key = $key AND lease_owner IS NULL ORDER BY id LIMIT 1);
+        """;
+
+    private const string InsertJobSql =
+        """
+        INSERT INTO jobs (kind, key, lock_key, attempt, trace_id, not_before, enqueued_at)
+        VALUES ($kind, $key, $lock_key, 0, $trace_id, $not_before, $now);
+        """;
+
     /// <inheritdoc />
     public async Task EnqueueAsync(JobKind kind, string key, string lockKey, DateTimeOffset notBefore, string? traceId, CancellationToken cancellationToken = default)
     {
@@ -21,11 +34,7 @@ public sealed partial class SqliteBridgeStore
 
         // Coalesce only into a job nobody has leased. One with an expired lease may still be
         // running on what it read before this event, and would be completed as if it had seen it.
-        await using (var coalesce = connection.Command(
-            """
-            UPDATE jobs SET not_before = MIN(not_before, $not_before)
-            WHERE id = (SELECT id FROM jobs WHERE kind = $kind AND key = $key AND lease_owner IS NULL ORDER BY id LIMIT 1);
-            """, transaction)
+        await using (var coalesce = connection.Command(CoalesceJobSql, transaction)
             .With("$kind", StorageText.From(kind))
             .With("$key", key)
             .With("$not_before", notBefore.ToUnixMilliseconds()))
@@ -37,11 +46,7 @@ public sealed partial class SqliteBridgeStore
             }
         }
 
-        await using (var insert = connection.Command(
-            """
-            INSERT INTO jobs (kind, key, lock_key, attempt, trace_id, not_before, enqueued_at)
-            VALUES ($kind, $key, $lock_key, 0, $trace_id, $not_before, $now);
-            """, transaction)
+        await using (var insert = connection.Command(InsertJobSql, transaction)
             .With("$kind", StorageText.From(kind))
             .With("$key", key)
             .With("$lock_key", lockKey)

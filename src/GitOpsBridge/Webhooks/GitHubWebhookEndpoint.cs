@@ -90,7 +90,11 @@ internal static partial class GitHubWebhookEndpoint
         var record = new DeliveryRecord(deliveryId, "github", fullEvent, now, status, code, reason, Sha256(body), installationId,
             System.Diagnostics.Activity.Current?.TraceId.ToString());
 
-        var inserted = await store.InsertDeliveryAsync(record, System.Text.Encoding.UTF8.GetString(body), cancellationToken);
+        // A delivery to act on is stored together with its job: never one without the other.
+        var text = System.Text.Encoding.UTF8.GetString(body);
+        var inserted = status == DeliveryStatus.Pending
+            ? await store.InsertDeliveryAndEnqueueAsync(record, text, JobKind.Delivery, "delivery:" + deliveryId, cancellationToken)
+            : await store.InsertDeliveryAsync(record, text, cancellationToken);
         switch (inserted)
         {
             case InsertDeliveryResult.Duplicate:
@@ -99,11 +103,6 @@ internal static partial class GitHubWebhookEndpoint
             case InsertDeliveryResult.Conflict:
                 return await RejectAsync(store, fullEvent, now, StatusCodes.Status409Conflict, "replay",
                     $"delivery {deliveryId} was already received with a different body", logger, cancellationToken);
-        }
-
-        if (status == DeliveryStatus.Pending)
-        {
-            await store.EnqueueAsync(JobKind.Delivery, deliveryId, "delivery:" + deliveryId, now, record.TraceId, cancellationToken);
         }
 
         Log.Accepted(logger, deliveryId, fullEvent, status);

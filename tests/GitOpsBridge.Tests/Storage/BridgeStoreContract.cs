@@ -101,6 +101,82 @@ public abstract class BridgeStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InsertDeliveryAndEnqueue_NewId_StoresDeliveryAndQueuesItsJob()
+    {
+        var delivery = Delivery("d1", Start.AddSeconds(-3));
+
+        var result = await Store.InsertDeliveryAndEnqueueAsync(delivery, "{\"action\":\"published\"}", JobKind.Delivery, "delivery:d1");
+
+        Assert.Equal(InsertDeliveryResult.Inserted, result);
+        Assert.Equal(delivery, await Store.GetDeliveryAsync("d1"));
+        Assert.Equal("{\"action\":\"published\"}", await Store.GetDeliveryBodyAsync("d1"));
+        var lease = await Store.TryLeaseAsync("w1", LeaseTime);
+        Assert.NotNull(lease);
+        Assert.Equal((JobKind.Delivery, "d1", "delivery:d1", delivery.ReceivedAt, delivery.TraceId, 1),
+            (lease.Job.Kind, lease.Job.Key, lease.Job.LockKey, lease.Job.NotBefore, lease.Job.TraceId, lease.Job.Attempt));
+    }
+
+    [Fact]
+    public async Task InsertDeliveryAndEnqueue_SameIdSameBody_ReturnsDuplicateAndQueuesNothing()
+    {
+        await Store.InsertDeliveryAndEnqueueAsync(Delivery("d1", Start, "aaaa"), "body", JobKind.Delivery, "delivery:d1");
+        await Store.CompleteAsync((await Store.TryLeaseAsync("w1", LeaseTime))!);
+
+        var result = await Store.InsertDeliveryAndEnqueueAsync(Delivery("d1", Start.AddSeconds(5), "aaaa"), "body", JobKind.Delivery, "delivery:d1");
+
+        Assert.Equal(InsertDeliveryResult.Duplicate, result);
+        Assert.Equal(1, await Store.CountDeliveriesAsync());
+        Assert.Equal(Start, (await Store.GetDeliveryAsync("d1"))!.ReceivedAt);
+        Assert.Null(await Store.TryLeaseAsync("w1", LeaseTime));
+    }
+
+    [Fact]
+    public async Task InsertDeliveryAndEnqueue_SameIdOtherBody_ReturnsConflictKeepsFirstBodyAndQueuesNothing()
+    {
+        await Store.InsertDeliveryAsync(Delivery("d1", Start, "aaaa"), "first");
+
+        var result = await Store.InsertDeliveryAndEnqueueAsync(Delivery("d1", Start, "bbbb"), "second", JobKind.Delivery, "delivery:d1");
+
+        Assert.Equal(InsertDeliveryResult.Conflict, result);
+        Assert.Equal("first", await Store.GetDeliveryBodyAsync("d1"));
+        Assert.Equal((0, 0), await PendingAndLeasedAsync());
+    }
+
+    [Fact]
+    public async Task InsertDeliveryAndEnqueue_JobOfThatKeyWaiting_CoalescesIntoItAsEnqueueDoes()
+    {
+        await Store.EnqueueAsync(JobKind.Delivery, "d1", "delivery:d1", Start.AddMinutes(10), "trace-1");
+
+        await Store.InsertDeliveryAndEnqueueAsync(Delivery("d1", Start), "body", JobKind.Delivery, "delivery:d1");
+
+        Assert.Equal((1, 0), await PendingAndLeasedAsync());
+        var lease = await Store.TryLeaseAsync("w1", LeaseTime);
+        Assert.Equal((Start, "trace-1"), (lease!.Job.NotBefore, lease.Job.TraceId));
+    }
+
+    [Fact]
+    public async Task InsertDeliveryAndEnqueue_ManyCallersAtOnce_EachIdStoredOnceWithOneJobAndEachCallerTold()
+    {
+        // 300 callers at once (more than one group): 100 ids, each sent three times: the original, a
+        // redelivery with the same body, and a forgery with another body, in varying order.
+        var calls = Enumerable.Range(0, 300).Select(i => (Id: $"d{i % 100}", Sha: i / 100 == 2 ? "bbbb" : "aaaa")).ToList();
+
+        var results = await Task.WhenAll(calls.Select(c => Task.Run(() =>
+            Store.InsertDeliveryAndEnqueueAsync(Delivery(c.Id, Start, c.Sha), "body-" + c.Sha, JobKind.Delivery, "delivery:" + c.Id))));
+
+        Assert.Equal(100, await Store.CountDeliveriesAsync());
+        Assert.Equal((100, 0), await PendingAndLeasedAsync());
+        foreach (var group in calls.Zip(results).GroupBy(x => x.First.Id))
+        {
+            var first = group.Single(x => x.Second == InsertDeliveryResult.Inserted).First;
+            var stored = await Store.GetDeliveryAsync(group.Key);
+            Assert.Equal(first.Sha, stored!.BodySha256);
+            Assert.All(group.Where(x => x.Second != InsertDeliveryResult.Inserted), x =>
+                Assert.Equal(x.First.Sha == first.Sha ? InsertDeliveryResult.Duplicate : InsertDeliveryResult.Conflict, x.Second));
+        }
+    }
+
+    [Fact]
     public async Task GetDelivery_UnknownId_ReturnsNull()
     {
         await Store.InsertDeliveryAsync(Delivery("d1", Start), "body");

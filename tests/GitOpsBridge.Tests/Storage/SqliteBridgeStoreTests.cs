@@ -62,6 +62,25 @@ public sealed class SqliteBridgeStoreTests : BridgeStoreContract
         Assert.Equal("installation", await QueryAsync("SELECT kind FROM jobs;"));
     }
 
+    [Fact]
+    public async Task InsertDeliveryAndEnqueue_JobInsertFails_StoresNeitherAndTheNextCallSucceeds()
+    {
+        await QueryAsync("CREATE TRIGGER no_jobs BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'no jobs today'); END;");
+
+        var failure = await Assert.ThrowsAsync<SqliteException>(() =>
+            Store.InsertDeliveryAndEnqueueAsync(Delivery("d1"), "body", JobKind.Delivery, "delivery:d1"));
+        await QueryAsync("DROP TRIGGER no_jobs;");
+        var next = await Store.InsertDeliveryAndEnqueueAsync(Delivery("d2"), "body", JobKind.Delivery, "delivery:d2");
+
+        Assert.Contains("no jobs today", failure.Message, StringComparison.Ordinal);
+        Assert.Null(await Store.GetDeliveryAsync("d1"));
+        Assert.Equal(InsertDeliveryResult.Inserted, next);
+        Assert.Equal(1L, await QueryAsync("SELECT COUNT(*) FROM jobs;"));
+    }
+
+    private static DeliveryRecord Delivery(string id) =>
+        new(id, "github", "registry_package.published", Start, DeliveryStatus.Pending, null, null, "aaaa", 42, null);
+
     /// <summary>Runs one statement on the test's file through a connection of its own, outside any store.</summary>
     private async Task<object?> QueryAsync(string sql)
     {
