@@ -87,6 +87,7 @@ internal sealed partial class TargetReconciler(
                     skip?.Reason ?? $"{target.BaseBranch} already holds it", existing is { State: "open" } ? (existing.Number, existing.Url, "closed") : null, cancellationToken);
             }
 
+            await SettleSupersededAsync(target, cancellationToken);
             return;
         }
 
@@ -114,6 +115,33 @@ internal sealed partial class TargetReconciler(
                 var skip = skips.GetValueOrDefault(image.DeliveryId);
                 await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent, skip?.Reason ?? "no file changes for this image", null, cancellationToken);
             }
+        }
+
+        await SettleSupersededAsync(target, cancellationToken);
+    }
+
+    /// <summary>
+    /// A delivery whose version a newer one replaced before any reconcile published it is no longer
+    /// in the desired state, so nothing above records it: it is settled here, as lower than the
+    /// version the target moves to. The desired state is read after the pending list, so a delivery
+    /// that is still current (it wrote its version before its pending outcome) is never taken for one.
+    /// </summary>
+    private async Task SettleSupersededAsync(TargetKey target, CancellationToken cancellationToken)
+    {
+        var pending = await store.ListPendingDeliveriesAsync(target.Repository, target.Environment, cancellationToken);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var desired = await store.GetDesiredImagesAsync(target, cancellationToken);
+        var current = desired.Select(d => d.DeliveryId).ToHashSet(StringComparer.Ordinal);
+        var versions = string.Join(", ", desired.Select(d => $"{ShortName(d.ImageName)} {d.Tag ?? d.Digest}"));
+        foreach (var deliveryId in pending.Where(id => !current.Contains(id)))
+        {
+            await store.AddTargetOutcomeAsync(deliveryId, new TargetOutcome(target.Repository, target.Environment, DeliveryStatus.Skipped, ReasonCodes.Downgrade,
+                $"superseded before it was published: {target.Environment} moves to {versions}", null, null, null), cancellationToken);
+            await deliveries.SettleAsync(deliveryId, cancellationToken);
         }
     }
 
