@@ -49,6 +49,9 @@ public interface IBridgeStore : IAsyncDisposable
     /// <summary>A delivery's outcomes, ordered by repository and environment.</summary>
     Task<IReadOnlyList<TargetOutcome>> GetTargetOutcomesAsync(string deliveryId, CancellationToken cancellationToken = default);
 
+    /// <summary>The deliveries whose outcome for an environment of a repository is still pending, oldest first.</summary>
+    Task<IReadOnlyList<string>> ListPendingDeliveriesAsync(string repository, string environment, CancellationToken cancellationToken = default);
+
     /// <summary>How many deliveries are stored.</summary>
     Task<long> CountDeliveriesAsync(CancellationToken cancellationToken = default);
 
@@ -65,6 +68,15 @@ public interface IBridgeStore : IAsyncDisposable
 
     /// <summary>Sets the desired version of one image for a target, replacing tag, digest, delivery, provenance and time.</summary>
     Task UpsertDesiredImageAsync(TargetKey target, DesiredImage image, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the desired version of one image for a target only if nobody changed it since it was
+    /// read: the stored row must still name <paramref name="expectedDeliveryId"/>, or there must be
+    /// no row when it is null. Deliveries of one image run concurrently; without this, two that
+    /// both decided against the same current version could both write, and the lower could win.
+    /// </summary>
+    /// <returns>False when another delivery wrote first: read again and decide again.</returns>
+    Task<bool> TryReplaceDesiredImageAsync(TargetKey target, DesiredImage image, string? expectedDeliveryId, CancellationToken cancellationToken = default);
 
     /// <summary>The desired images of a target, ordered by image name.</summary>
     Task<IReadOnlyList<DesiredImage>> GetDesiredImagesAsync(TargetKey target, CancellationToken cancellationToken = default);

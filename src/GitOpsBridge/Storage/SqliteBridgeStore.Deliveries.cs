@@ -155,6 +155,29 @@ public sealed partial class SqliteBridgeStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListPendingDeliveriesAsync(string repository, string environment, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            """
+            SELECT delivery_id FROM delivery_targets
+            WHERE repository = $repository AND environment = $environment AND status = $pending
+            ORDER BY recorded_at, delivery_id;
+            """)
+            .With("$repository", repository)
+            .With("$environment", environment)
+            .With("$pending", StorageText.From(DeliveryStatus.Pending));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <inheritdoc />
     public async Task<long> CountDeliveriesAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

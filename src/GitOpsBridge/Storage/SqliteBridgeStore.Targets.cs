@@ -13,7 +13,7 @@ public sealed partial class SqliteBridgeStore
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(image);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = WithTarget(connection.Command(
+        await using var command = WithDesiredImage(WithTarget(connection.Command(
             """
             INSERT INTO desired_images
                 (installation_id, repository, base_branch, environment, image_name, tag, digest, delivery_id,
@@ -29,17 +29,36 @@ public sealed partial class SqliteBridgeStore
                 run_url = excluded.run_url,
                 actor = excluded.actor,
                 updated_at = excluded.updated_at;
-            """), target)
-            .With("$image_name", image.ImageName)
-            .With("$tag", image.Tag)
-            .With("$digest", image.Digest)
-            .With("$delivery_id", image.DeliveryId)
-            .With("$source_repository", image.Provenance.SourceRepository)
-            .With("$source_commit", image.Provenance.Commit)
-            .With("$run_url", image.Provenance.RunUrl)
-            .With("$actor", image.Provenance.Actor)
-            .With("$updated_at", image.UpdatedAt.ToUnixMilliseconds());
+            """), target), image);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryReplaceDesiredImageAsync(TargetKey target, DesiredImage image, string? expectedDeliveryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(image);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // One statement each, so the check and the write are atomic without a transaction.
+        var sql = expectedDeliveryId is null
+            ? """
+              INSERT INTO desired_images
+                  (installation_id, repository, base_branch, environment, image_name, tag, digest, delivery_id,
+                   source_repository, source_commit, run_url, actor, updated_at)
+              VALUES ($installation_id, $repository, $base_branch, $environment, $image_name, $tag, $digest, $delivery_id,
+                   $source_repository, $source_commit, $run_url, $actor, $updated_at)
+              ON CONFLICT (installation_id, repository, base_branch, environment, image_name) DO NOTHING;
+              """
+            : $"""
+              UPDATE desired_images SET
+                  tag = $tag, digest = $digest, delivery_id = $delivery_id, source_repository = $source_repository,
+                  source_commit = $source_commit, run_url = $run_url, actor = $actor, updated_at = $updated_at
+              WHERE {TargetFilter} AND image_name = $image_name AND delivery_id = $expected_delivery_id;
+              """;
+        await using var command = WithDesiredImage(WithTarget(connection.Command(sql), target), image)
+            .With("$expected_delivery_id", expectedDeliveryId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
@@ -159,6 +178,17 @@ public sealed partial class SqliteBridgeStore
         .With("$repository", target.Repository)
         .With("$base_branch", target.BaseBranch)
         .With("$environment", target.Environment);
+
+    private static SqliteCommand WithDesiredImage(SqliteCommand command, DesiredImage image) => command
+        .With("$image_name", image.ImageName)
+        .With("$tag", image.Tag)
+        .With("$digest", image.Digest)
+        .With("$delivery_id", image.DeliveryId)
+        .With("$source_repository", image.Provenance.SourceRepository)
+        .With("$source_commit", image.Provenance.Commit)
+        .With("$run_url", image.Provenance.RunUrl)
+        .With("$actor", image.Provenance.Actor)
+        .With("$updated_at", image.UpdatedAt.ToUnixMilliseconds());
 
     private static async Task<PullRequestRecord?> ReadPullRequestAsync(SqliteCommand command, CancellationToken cancellationToken)
     {

@@ -194,28 +194,41 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
         var image = published.Image;
         var target = new TargetKey(installationId, repo.Repository, env.Branch ?? repo.DefaultBranch ?? "main", env.Name);
         var policy = Planner.PolicyOf(alias);
-        var current = (await store.GetDesiredImagesAsync(target, cancellationToken)).FirstOrDefault(d => d.ImageName == image.Name);
-        if (image.Tag is not null)
+        var desired = new DesiredImage(image.Name, image.Tag, image.Digest, deliveryId,
+            new Provenance(published.SourceRepository, published.Commit, published.RunUrl, published.Actor), time.GetUtcNow());
+
+        // Deliveries of one image run concurrently: decide against the version read, and write only
+        // if it is still the stored one; otherwise a newer version landed meanwhile, so decide again.
+        while (true)
         {
-            var decision = VersionOrdering.Decide(current?.Tag, image.Tag, policy);
-            var code = decision.Kind switch
+            var current = (await store.GetDesiredImagesAsync(target, cancellationToken)).FirstOrDefault(d => d.ImageName == image.Name);
+            if (image.Tag is not null)
             {
-                BumpKind.Rejected => ReasonCodes.Policy,
-                BumpKind.Downgrade => ReasonCodes.Downgrade,
-                BumpKind.Same when current?.Digest == image.Digest => ReasonCodes.AlreadyCurrent,
-                _ => null,
-            };
-            if (code is not null)
+                var decision = VersionOrdering.Decide(current?.Tag, image.Tag, policy);
+                var code = decision.Kind switch
+                {
+                    BumpKind.Rejected => ReasonCodes.Policy,
+                    BumpKind.Downgrade => ReasonCodes.Downgrade,
+                    BumpKind.Same when current?.Digest == image.Digest => ReasonCodes.AlreadyCurrent,
+                    _ => null,
+                };
+                if (code is not null)
+                {
+                    await Outcome(DeliveryStatus.Skipped, code, decision.Reason);
+                    return;
+                }
+            }
+
+            if (await store.TryReplaceDesiredImageAsync(target, desired, current?.DeliveryId, cancellationToken))
             {
-                await Outcome(DeliveryStatus.Skipped, code, decision.Reason);
-                return;
+                break;
             }
         }
 
-        await store.UpsertDesiredImageAsync(target, new DesiredImage(image.Name, image.Tag, image.Digest, deliveryId,
-            new Provenance(published.SourceRepository, published.Commit, published.RunUrl, published.Actor), time.GetUtcNow()), cancellationToken);
-        await store.EnqueueAsync(JobKind.Target, TargetKeys.ToJobKey(target), repo.Repository, time.GetUtcNow(), System.Diagnostics.Activity.Current?.TraceId.ToString(), cancellationToken);
+        // Pending before the job is queued: the reconcile that job runs then sees this outcome, and
+        // settles it even when a newer version has replaced this one by then.
         await Outcome(DeliveryStatus.Pending, null, $"queued for {env.Name}");
+        await store.EnqueueAsync(JobKind.Target, TargetKeys.ToJobKey(target), repo.Repository, time.GetUtcNow(), System.Diagnostics.Activity.Current?.TraceId.ToString(), cancellationToken);
     }
 
     private async Task ProcessInstallationAsync(string deliveryId, long installationId, string action, JsonElement root, CancellationToken cancellationToken)

@@ -18,6 +18,9 @@ internal sealed partial class TargetReconciler(
     IBridgeStore store, IGitWorkspace git, IGitHubApi github, IInstallationTokens tokens, DeliveryProcessor deliveries,
     GitHubOptions options, TimeProvider time, ILogger<TargetReconciler> logger)
 {
+    /// <summary>How often the branch is built when the base keeps moving under it; the last build is then kept.</summary>
+    internal const int MaxBuilds = 3;
+
     public async Task ReconcileAsync(TargetKey target, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Repository"] = target.Repository, ["Environment"] = target.Environment });
@@ -46,29 +49,47 @@ internal sealed partial class TargetReconciler(
             return;
         }
 
-        var token = await tokens.GetAsync(target.InstallationId, cancellationToken);
-        var snapshot = await git.FetchAsync(target.Repository, target.BaseBranch, token.Value, cancellationToken);
-        var files = new OverlayFiles(snapshot.Files);
-        var changes = new List<(DesiredImage Image, PlannedChange Change)>();
-        var skips = new Dictionary<string, SkippedTarget>();
-        foreach (var image in desired.OrderBy(d => d.ImageName, StringComparer.Ordinal))
+        var defaultBranch = repo.DefaultBranch ?? target.BaseBranch;
+        var branch = TargetKeys.BranchFor(target, defaultBranch);
+        var author = new GitAuthor("gitops-bridge[bot]", $"{options.AppId}+gitops-bridge[bot]@users.noreply.github.com");
+        OverlayFiles files;
+        List<(DesiredImage Image, PlannedChange Change)> changes;
+        Dictionary<string, SkippedTarget> skips;
+        var builds = 0;
+        var newToken = false;
+        while (true)
         {
-            var reference = ImageReference.Parse(image.ImageName + (image.Tag is null ? "" : ":" + image.Tag) + (image.Digest is null ? "" : "@" + image.Digest));
-            var plan = Planner.Create(new PlanRequest(reference, config, env.Name), files);
-            foreach (var edit in plan.Edits)
+            var token = await tokens.GetAsync(target.InstallationId, cancellationToken);
+            try
             {
-                files.Set(edit.File, edit.NewText);
-            }
+                var snapshot = await git.FetchAsync(target.Repository, target.BaseBranch, token.Value, cancellationToken);
+                (files, changes, skips) = Apply(desired, config, env.Name, snapshot);
+                if (files.Edited.Count == 0)
+                {
+                    break;
+                }
 
-            changes.AddRange(plan.Changes.Select(c => (image, c)));
-            if (plan.Changes.Count == 0 && plan.Skipped.Count > 0)
+                await git.CommitAndPushAsync(snapshot, branch, files.Edited, Title(env.Name, changes) + "\n\n" + CommitBody(changes), author, token.Value, cancellationToken);
+                builds++;
+
+                // The base may have moved between our fetch and our push; the branch would then sit on
+                // an old tip, and conflict if the same file changed. Build it again on the new tip.
+                var tip = await git.GetRemoteBranchShaAsync(target.Repository, target.BaseBranch, token.Value, cancellationToken);
+                if (tip == snapshot.CommitSha || tip is null || builds >= MaxBuilds)
+                {
+                    break;
+                }
+
+                Log.BaseMoved(logger, target.BaseBranch, snapshot.CommitSha, tip);
+            }
+            catch (GitAuthenticationException) when (!newToken)
             {
-                skips[image.DeliveryId] = plan.Skipped[0];
+                // The cached token was revoked or expired early, which the cache cannot know: once more with a new one.
+                newToken = true;
+                tokens.Invalidate(target.InstallationId);
             }
         }
 
-        var defaultBranch = repo.DefaultBranch ?? target.BaseBranch;
-        var branch = TargetKeys.BranchFor(target, defaultBranch);
         var existing = await store.GetPullRequestAsync(target, cancellationToken);
         if (files.Edited.Count == 0)
         {
@@ -79,6 +100,11 @@ internal sealed partial class TargetReconciler(
                 await github.DeleteBranchAsync(target.InstallationId, target.Repository, branch, cancellationToken);
                 await store.SetPullRequestAsync(existing with { State = "closed", UpdatedAt = time.GetUtcNow() }, cancellationToken);
             }
+            else if (builds > 0)
+            {
+                // Pushed before the moved base turned out to hold it all already: no PR, so no branch either.
+                await github.DeleteBranchAsync(target.InstallationId, target.Repository, branch, cancellationToken);
+            }
 
             foreach (var image in desired)
             {
@@ -87,12 +113,11 @@ internal sealed partial class TargetReconciler(
                     skip?.Reason ?? $"{target.BaseBranch} already holds it", existing is { State: "open" } ? (existing.Number, existing.Url, "closed") : null, cancellationToken);
             }
 
+            await SettleSupersededAsync(target, cancellationToken);
             return;
         }
 
         var title = Title(env.Name, changes);
-        var author = new GitAuthor("gitops-bridge[bot]", $"{options.AppId}+gitops-bridge[bot]@users.noreply.github.com");
-        await git.CommitAndPushAsync(snapshot, branch, files.Edited, title + "\n\n" + CommitBody(changes), author, token.Value, cancellationToken);
         var pr = env.PullRequest ?? PullRequestConfig.Default;
         var result = await github.CreateOrUpdatePullRequestAsync(target.InstallationId,
             new PullRequestSpec(target.Repository, branch, target.BaseBranch, title, Body(env.Name, changes, desired), pr.Labels, [.. pr.Reviewers, .. pr.TeamReviewers], pr.Draft),
@@ -115,6 +140,59 @@ internal sealed partial class TargetReconciler(
                 await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent, skip?.Reason ?? "no file changes for this image", null, cancellationToken);
             }
         }
+
+        await SettleSupersededAsync(target, cancellationToken);
+    }
+
+    /// <summary>
+    /// A delivery whose version a newer one replaced before any reconcile published it is no longer
+    /// in the desired state, so nothing above records it: it is settled here, as lower than the
+    /// version the target moves to. The desired state is read after the pending list, so a delivery
+    /// that is still current (it wrote its version before its pending outcome) is never taken for one.
+    /// </summary>
+    private async Task SettleSupersededAsync(TargetKey target, CancellationToken cancellationToken)
+    {
+        var pending = await store.ListPendingDeliveriesAsync(target.Repository, target.Environment, cancellationToken);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var desired = await store.GetDesiredImagesAsync(target, cancellationToken);
+        var current = desired.Select(d => d.DeliveryId).ToHashSet(StringComparer.Ordinal);
+        var versions = string.Join(", ", desired.Select(d => $"{ShortName(d.ImageName)} {d.Tag ?? d.Digest}"));
+        foreach (var deliveryId in pending.Where(id => !current.Contains(id)))
+        {
+            await store.AddTargetOutcomeAsync(deliveryId, new TargetOutcome(target.Repository, target.Environment, DeliveryStatus.Skipped, ReasonCodes.Downgrade,
+                $"superseded before it was published: {target.Environment} moves to {versions}", null, null, null), cancellationToken);
+            await deliveries.SettleAsync(deliveryId, cancellationToken);
+        }
+    }
+
+    /// <summary>Every desired image applied, by the pure planner, to the files of one base commit.</summary>
+    private static (OverlayFiles Files, List<(DesiredImage Image, PlannedChange Change)> Changes, Dictionary<string, SkippedTarget> Skips) Apply(
+        IReadOnlyList<DesiredImage> desired, RepositoryConfig config, string environment, GitSnapshot snapshot)
+    {
+        var files = new OverlayFiles(snapshot.Files);
+        var changes = new List<(DesiredImage Image, PlannedChange Change)>();
+        var skips = new Dictionary<string, SkippedTarget>();
+        foreach (var image in desired.OrderBy(d => d.ImageName, StringComparer.Ordinal))
+        {
+            var reference = ImageReference.Parse(image.ImageName + (image.Tag is null ? "" : ":" + image.Tag) + (image.Digest is null ? "" : "@" + image.Digest));
+            var plan = Planner.Create(new PlanRequest(reference, config, environment), files);
+            foreach (var edit in plan.Edits)
+            {
+                files.Set(edit.File, edit.NewText);
+            }
+
+            changes.AddRange(plan.Changes.Select(c => (image, c)));
+            if (plan.Changes.Count == 0 && plan.Skipped.Count > 0)
+            {
+                skips[image.DeliveryId] = plan.Skipped[0];
+            }
+        }
+
+        return (files, changes, skips);
     }
 
     private async Task RecordAsync(IEnumerable<DesiredImage> images, TargetKey target, DeliveryStatus status, string? code, string reason, (int Number, string Url, string Action)? pr, CancellationToken cancellationToken)
@@ -213,5 +291,8 @@ internal sealed partial class TargetReconciler(
     {
         [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Pull request #{Number} {Action} for {Repository} ({Environment})")]
         public static partial void Published(ILogger logger, int number, string action, string repository, string environment);
+
+        [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "{BaseBranch} moved from {Fetched} to {Tip} while the branch was built; building again on the new tip")]
+        public static partial void BaseMoved(ILogger logger, string baseBranch, string fetched, string tip);
     }
 }
