@@ -21,6 +21,7 @@ public sealed partial class SqliteBridgeStore
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(body);
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // Deliveries are never deleted, so a conflict found here stays true for the read below.
@@ -83,6 +84,7 @@ public sealed partial class SqliteBridgeStore
     /// <inheritdoc />
     public async Task SetDeliveryStatusAsync(string id, DeliveryStatus status, string? reasonCode, string? reason, CancellationToken cancellationToken = default)
     {
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
             "UPDATE deliveries SET status = $status, reason_code = $reason_code, reason = $reason WHERE id = $id;")
@@ -97,6 +99,7 @@ public sealed partial class SqliteBridgeStore
     public async Task AddTargetOutcomeAsync(string deliveryId, TargetOutcome outcome, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outcome);
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
             """
@@ -190,6 +193,7 @@ public sealed partial class SqliteBridgeStore
     {
         ArgumentNullException.ThrowIfNull(imageName);
         ArgumentNullException.ThrowIfNull(deliveryId);
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // Claims are never deleted, so the claim the insert ran into is still there for the read.

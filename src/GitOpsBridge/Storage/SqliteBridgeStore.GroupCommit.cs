@@ -82,6 +82,7 @@ public sealed partial class SqliteBridgeStore
     private async Task<InsertDeliveryResult[]> WriteAsync(List<QueuedDelivery> group)
     {
         var results = new InsertDeliveryResult[group.Count];
+        using var turn = await EnterWriteAsync(CancellationToken.None).ConfigureAwait(false);
         await using var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
         await using var transaction = BeginImmediate(connection);
         await using var insert = Prepare(connection, InsertDeliverySql, transaction,

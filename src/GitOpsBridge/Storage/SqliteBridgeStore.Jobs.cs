@@ -29,6 +29,7 @@ public sealed partial class SqliteBridgeStore
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(lockKey);
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = BeginImmediate(connection);
 
@@ -68,6 +69,7 @@ public sealed partial class SqliteBridgeStore
         var now = NowMilliseconds();
         var expires = now + (long)Math.Ceiling(duration.TotalMilliseconds);
 
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // The write lock is taken before the candidate is chosen, so no other connection, in this
@@ -133,6 +135,7 @@ public sealed partial class SqliteBridgeStore
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
         var now = NowMilliseconds();
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // An expired lease is not revived: its lock key may already have another writer.
@@ -147,6 +150,7 @@ public sealed partial class SqliteBridgeStore
     public async Task CompleteAsync(JobLease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = WithLease(connection.Command($"DELETE FROM jobs WHERE {HoldsLease};"), lease);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -156,6 +160,7 @@ public sealed partial class SqliteBridgeStore
     public async Task RetryAsync(JobLease lease, DateTimeOffset notBefore, string error, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = WithLease(connection.Command(
             $"""

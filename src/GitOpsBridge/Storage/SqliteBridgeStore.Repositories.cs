@@ -16,6 +16,7 @@ public sealed partial class SqliteBridgeStore
     public async Task UpsertInstallationAsync(long installationId, string account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
             """
@@ -31,6 +32,7 @@ public sealed partial class SqliteBridgeStore
     /// <inheritdoc />
     public async Task DeleteInstallationAsync(long installationId, CancellationToken cancellationToken = default)
     {
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = BeginImmediate(connection);
 
@@ -73,6 +75,7 @@ public sealed partial class SqliteBridgeStore
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(repository.TrackedImages);
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = BeginImmediate(connection);
 
@@ -119,6 +122,7 @@ public sealed partial class SqliteBridgeStore
     /// <inheritdoc />
     public async Task RemoveRepositoryAsync(string repository, CancellationToken cancellationToken = default)
     {
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command("DELETE FROM repositories WHERE repository = $repository;").With("$repository", repository);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

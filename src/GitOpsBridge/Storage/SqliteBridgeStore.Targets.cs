@@ -12,6 +12,7 @@ public sealed partial class SqliteBridgeStore
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(image);
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = WithDesiredImage(WithTarget(connection.Command(
             """
@@ -113,6 +114,7 @@ public sealed partial class SqliteBridgeStore
     public async Task RemoveDesiredImagesAsync(TargetKey target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = WithTarget(connection.Command($"DELETE FROM desired_images WHERE {TargetFilter};"), target);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -122,6 +124,7 @@ public sealed partial class SqliteBridgeStore
     public async Task SetPullRequestAsync(PullRequestRecord pullRequest, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pullRequest);
+        using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = WithTarget(connection.Command(
             """

@@ -28,6 +28,12 @@ public sealed partial class SqliteBridgeStore(string path, TimeProvider timeProv
 
     private readonly TimeProvider _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
 
+    // Writers of this store instance take turns here, first come first served, instead of meeting
+    // in SQLite's busy handler, which sleeps 1, 2, 5, 10 ... 100 ms between tries and lets a
+    // writer lose the lock again and again while others keep taking it. Other processes (and
+    // other instances on the file) still wait on busy_timeout.
+    private readonly SemaphoreSlim _writeTurns = new(1, 1);
+
     /// <inheritdoc />
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -116,6 +122,13 @@ public sealed partial class SqliteBridgeStore(string path, TimeProvider timeProv
         }
     }
 
+    /// <summary>Waits for this instance's turn to write; dispose the turn after the connection.</summary>
+    private async ValueTask<WriteTurn> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writeTurns.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteTurn(_writeTurns);
+    }
+
     /// <summary>
     /// <c>BEGIN IMMEDIATE</c>: takes the write lock before the first read. A deferred transaction
     /// that reads and then writes in WAL mode can fail with SQLITE_BUSY without waiting, or act on
@@ -129,5 +142,10 @@ public sealed partial class SqliteBridgeStore(string path, TimeProvider timeProv
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         return path;
+    }
+
+    private readonly struct WriteTurn(SemaphoreSlim turns) : IDisposable
+    {
+        public void Dispose() => turns.Release();
     }
 }

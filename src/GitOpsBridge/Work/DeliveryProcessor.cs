@@ -202,7 +202,10 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
         while (true)
         {
             var current = (await store.GetDesiredImagesAsync(target, cancellationToken)).FirstOrDefault(d => d.ImageName == image.Name);
-            if (image.Tag is not null)
+
+            // Its own version, stored by an earlier attempt (the service died before the delivery
+            // settled, so it is processed again at start-up): not "already current", still to publish.
+            if (image.Tag is not null && current?.DeliveryId != deliveryId)
             {
                 var decision = VersionOrdering.Decide(current?.Tag, image.Tag, policy);
                 var code = decision.Kind switch

@@ -73,6 +73,58 @@ public sealed class ResilienceTests
     }
 
     /// <summary>
+    /// The service, a real child process, is killed with SIGKILL while its reconcile is leased and
+    /// held on a slow GitHub call, then started again with the same command on the same database.
+    /// Once the dead worker's lease (3 s) expires the job runs again and finishes what was started:
+    /// one pull request, no duplicate, and the delivery done with it. Held on pulls/create the kill
+    /// lands before GitHub has the PR; held on issues/add-labels it lands after GitHub opened the PR
+    /// but before the bridge recorded it, the window in which a naive retry opens a second one.
+    /// </summary>
+    [Theory]
+    [InlineData(GitHubRoutes.CreatePullRequest)]
+    [InlineData(GitHubRoutes.AddLabels)]
+    public async Task Crash_KilledWhileAReconcileIsLeasedThenRestarted_OnePullRequestAndTheDeliveryDone(string heldRoute)
+    {
+        var port = BridgeServer.FreePort();
+        await using var github = await BridgeServer.StartEmulatorAsync(port);
+        await github.CreateRepositoryAsync(Owner, Repo, RepositoryFiles());
+        var installation = github.CreateInstallation(Owner, Repo);
+        var dataDir = Directory.CreateTempSubdirectory("gitops-bridge-crash-");
+        var settings = new Dictionary<string, string> { ["Worker__LeaseDuration"] = "00:00:03" };
+        github.Faults.Enqueue(heldRoute, Fault.Delay(TimeSpan.FromMinutes(1)));
+        BridgeProcess? bridge = null;
+        try
+        {
+            bridge = await BridgeProcess.StartAsync(github, port, dataDir.FullName, settings);
+            await bridge.PostAsync("registry_package", PackageEvent(installation.Id, "1.0.1"), "crash");
+            await WaitUntilAsync(() => github.Calls[heldRoute] > 0, TimeSpan.FromSeconds(30));
+            var pullRequestsAtKill = github.GetPullRequests(Owner, Repo).Count;
+            bridge.Kill();
+            await bridge.DisposeAsync();
+            bridge = await BridgeProcess.StartAsync(github, port, dataDir.FullName, settings);
+            var delivery = await bridge.WaitForDeliveryAsync("crash", TimeSpan.FromSeconds(30));
+
+            Assert.Equal(heldRoute == GitHubRoutes.AddLabels ? 1 : 0, pullRequestsAtKill);
+            Assert.True(delivery.GetProperty("status").GetString() == "done", $"{delivery}\n{bridge.Output}");
+            var pr = Assert.Single(github.GetPullRequests(Owner, Repo));
+            Assert.Equal(("open", pr.Number), (pr.State, delivery.GetProperty("targets")[0].GetProperty("pullRequest").GetProperty("number").GetInt32()));
+            Assert.Contains("env/dev", pr.Labels);
+            Assert.Contains("tag: 1.0.1", (await github.ReadFilesAsync(Owner, Repo, pr.Head))["envs/dev/values.yaml"], StringComparison.Ordinal);
+            github.AssertNoSpecViolations();
+        }
+        finally
+        {
+            if (bridge is not null)
+            {
+                await bridge.DisposeAsync();
+            }
+
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dataDir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
     /// Each fault GitHub can throw at a reconcile is survived: the delivery ends done with one pull
     /// request whose branch is one commit on the base's current tip. Rate limits also show their
     /// wait was honoured: the PR cannot exist before Retry-After (1 s) has passed since the event.
