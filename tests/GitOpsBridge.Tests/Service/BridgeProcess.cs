@@ -18,6 +18,7 @@ internal sealed class BridgeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output;
+    private bool _disposed;
 
     private BridgeProcess(Process process, ConcurrentQueue<string> output, Uri address)
     {
@@ -130,6 +131,12 @@ internal sealed class BridgeProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Client.Dispose();
         if (!_process.HasExited)
         {

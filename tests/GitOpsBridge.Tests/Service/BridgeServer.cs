@@ -65,7 +65,8 @@ internal sealed class BridgeServer : IAsyncDisposable
             WebhookUrl = new Uri($"http://127.0.0.1:{bridgePort}/api/github/webhooks"),
         });
 
-    public static async Task<BridgeServer> StartAsync(GitHubEmulator.GitHubEmulator github, int port, string? dataDir = null, IDictionary<string, string?>? settings = null)
+    /// <summary>Starts the service on <paramref name="port"/>; <paramref name="time"/>, when given, is the clock of the whole service (a fake one for tests of waits).</summary>
+    public static async Task<BridgeServer> StartAsync(GitHubEmulator.GitHubEmulator github, int port, string? dataDir = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         dataDir ??= Directory.CreateTempSubdirectory("gitops-bridge-service-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Testing" });
@@ -92,6 +93,11 @@ internal sealed class BridgeServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.AddGitOpsBridge();
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         var app = builder.Build();
         app.UseGitOpsBridge();
         await app.Services.GetRequiredService<GitOpsBridge.Storage.IBridgeStore>().InitializeAsync();

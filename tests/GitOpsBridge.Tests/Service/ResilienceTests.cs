@@ -1,13 +1,14 @@
 using System.Net;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Reflection;
 using GitOpsBridge.Core.Images;
 using GitOpsBridge.GitHub;
 using GitOpsBridge.GitHubEmulator;
 using GitOpsBridge.Storage;
 using GitOpsBridge.Work;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 
 namespace GitOpsBridge.Tests.Service;
@@ -22,7 +23,6 @@ public sealed class ResilienceTests
     internal const string Owner = "codertocat";
     internal const string Repo = "gitops";
     internal const string Repository = Owner + "/" + Repo;
-    internal const string Branch = "gitops-bridge/dev";
 
     internal const string Values = "image:\n  repository: ghcr.io/codertocat/hello-world-npm\n  tag: 1.0.0 # managed by gitops-bridge\nreplicas: 2\n";
 
@@ -55,9 +55,8 @@ public sealed class ResilienceTests
         new Random(seed).Shuffle(tags);
 
         var responses = await Task.WhenAll(tags.Select(tag => s.Bridge.PostAsync("registry_package", PackageEvent(s.InstallationId, tag), "burst-" + tag)));
-        var deliveries = await s.WaitForAllAsync(tags.Select(t => "burst-" + t).ToList(), TimeSpan.FromSeconds(45));
+        var deliveries = await s.WaitForAllAsync(tags.Select(t => "burst-" + t).ToList(), TimeSpan.FromSeconds(90));
 
-        var context = $"seed {seed}";
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
         var pr = Assert.Single(s.GitHub.GetPullRequests(Owner, Repo));
         Assert.Equal("open", pr.State);
@@ -66,7 +65,7 @@ public sealed class ResilienceTests
         Assert.Equal("deploy(dev): hello-world-npm 1.0.0 → 1.0.200", pr.Title);
         var outcomes = deliveries.Values.Select(d => (Status: d.GetProperty("status").GetString(), Code: d.GetProperty("reasonCode").GetString())).ToList();
         Assert.True(outcomes.All(o => o.Status == "done" || (o.Status == "skipped" && o.Code is "downgrade" or "already-current")),
-            $"{context}: " + string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Key.Status}/{g.Key.Code}: {g.Count()}")));
+            $"seed {seed}: " + string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Key.Status}/{g.Key.Code}: {g.Count()}")));
         Assert.Equal("done", deliveries["burst-1.0.200"].GetProperty("status").GetString());
         Assert.Equal(pr.Number, deliveries["burst-1.0.200"].GetProperty("targets")[0].GetProperty("pullRequest").GetProperty("number").GetInt32());
         s.GitHub.AssertNoSpecViolations();
@@ -119,7 +118,6 @@ public sealed class ResilienceTests
                 await bridge.DisposeAsync();
             }
 
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             dataDir.Delete(recursive: true);
         }
     }
@@ -202,6 +200,92 @@ public sealed class ResilienceTests
     }
 
     /// <summary>
+    /// The wait GitHub asks for is the wait the job gets, to the millisecond: the whole service and
+    /// the emulator run on one fake clock, so nothing really sleeps. After the limited call the
+    /// target job must not be leasable a millisecond before now + Retry-After (or, for the primary
+    /// limit, before <c>x-ratelimit-reset</c>) and must be at that time; the clock is then moved
+    /// there and the delivery ends done.
+    /// (The real-time variants in <c>Fault_*</c> only show the wait was at least Retry-After.)
+    /// </summary>
+    [Theory]
+    [InlineData("403-secondary-rate-limit")]
+    [InlineData("429")]
+    [InlineData("403-primary-rate-limit")]
+    public async Task RateLimit_OnAFakeClock_JobRetriesExactlyWhenGitHubSaid(string limit)
+    {
+        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var clock = new FakeTimeProvider(start);
+        var port = BridgeServer.FreePort();
+        await using var github = await GitHubEmulator.GitHubEmulator.StartAsync(new GitHubEmulatorOptions
+        {
+            PrivateKeyPem = BridgeServer.PrivateKeyPem,
+            WebhookSecret = BridgeServer.WebhookSecret,
+            TimeProvider = clock,
+        });
+        await github.CreateRepositoryAsync(Owner, Repo, RepositoryFiles());
+        var installation = github.CreateInstallation(Owner, Repo);
+        var poll = TimeSpan.FromSeconds(1);
+        var dataDir = Directory.CreateTempSubdirectory("gitops-bridge-clock-").FullName;
+        var bridge = await BridgeServer.StartAsync(github, port, dataDir, new Dictionary<string, string?> { ["Worker:PollInterval"] = "00:00:01" }, clock);
+        try
+        {
+            var store = bridge.Services.GetRequiredService<IBridgeStore>();
+            await WaitUntilAsync(async () => (await store.GetRepositoryAsync(Repository))?.ConfigYaml is not null, TimeSpan.FromSeconds(30));
+            var (route, fault) = limit switch
+            {
+                "403-secondary-rate-limit" => (GitHubRoutes.CreatePullRequest, Fault.SecondaryRateLimit(TimeSpan.FromSeconds(37))),
+                "429" => (GitHubRoutes.ListPullRequests, Fault.TooManyRequests(TimeSpan.FromSeconds(41))),
+                _ => (GitHubRoutes.CreatePullRequest, Fault.PrimaryRateLimit()),
+            };
+            github.Faults.Enqueue(route, fault);
+
+            // The emulator answers an injected fault before it authenticates, so the 403's
+            // x-ratelimit-reset is that of the anonymous window: opened here, it resets at start + 1 h,
+            // which the limited call, 5 minutes later, cannot mistake for "an hour from now".
+            using (var anonymous = new HttpClient())
+            {
+                (await anonymous.GetAsync(new Uri(github.BaseAddress, $"repos/{Repository}"))).Dispose();
+            }
+
+            clock.Advance(TimeSpan.FromMinutes(5));
+            await bridge.PostAsync("registry_package", PackageEvent(installation.Id, "1.0.1"), "limited");
+            clock.Advance(poll);
+            await WaitUntilAsync(async () => (await store.GetQueueStatsAsync()).Retrying == 1, TimeSpan.FromSeconds(30));
+            var limitedAt = clock.GetUtcNow();
+            var retryAt = limit switch
+            {
+                "403-secondary-rate-limit" => limitedAt + TimeSpan.FromSeconds(37),
+                "429" => limitedAt + TimeSpan.FromSeconds(41),
+                _ => start + TimeSpan.FromHours(1),
+            };
+
+            // A second store on the same file, on its own clock, probes when the job may be leased.
+            var probeClock = new FakeTimeProvider(retryAt - TimeSpan.FromMilliseconds(1));
+            var probe = new SqliteBridgeStore(Path.Combine(dataDir, "bridge.db"), probeClock);
+            var early = await probe.TryLeaseAsync("probe", TimeSpan.FromMilliseconds(1));
+            probeClock.SetUtcNow(retryAt);
+            var due = await probe.TryLeaseAsync("probe", TimeSpan.FromMilliseconds(1)); // lapses a millisecond later
+            await probe.DisposeAsync();
+            clock.SetUtcNow(retryAt + poll);
+            var delivery = await bridge.WaitForDeliveryAsync("limited", TimeSpan.FromSeconds(30));
+
+            Assert.Null(early);
+            Assert.NotNull(due);
+            Assert.Equal(JobKind.Target, due.Job.Kind);
+            Assert.Contains("Retry after", due.Job.LastError, StringComparison.Ordinal);
+            Assert.Equal(2, github.Calls[route]);
+            Assert.True(delivery.GetProperty("status").GetString() == "done", delivery.ToString());
+            Assert.Equal("open", Assert.Single(github.GetPullRequests(Owner, Repo)).State);
+            github.AssertNoSpecViolations();
+        }
+        finally
+        {
+            await bridge.DisposeAsync();
+            bridge.DeleteData();
+        }
+    }
+
+    /// <summary>
     /// The race the burst can hit: two deliveries read the same current version, and the lower one
     /// writes last. Made certain here by holding the lower one between its read and its write.
     /// </summary>
@@ -245,10 +329,12 @@ public sealed class ResilienceTests
         }
     }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    internal static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) => WaitUntilAsync(() => Task.FromResult(condition()), timeout);
+
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
+        while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, $"the condition did not hold within {timeout.TotalSeconds} s");
             await Task.Delay(20);
@@ -281,47 +367,46 @@ public sealed class ResilienceTests
 
         public required long InstallationId { get; init; }
 
-        public static async Task<Scenario> StartAsync(IDictionary<string, string?>? settings = null)
+        public static async Task<Scenario> StartAsync()
         {
             var port = BridgeServer.FreePort();
             var github = await BridgeServer.StartEmulatorAsync(port);
             await github.CreateRepositoryAsync(Owner, Repo, RepositoryFiles());
             var installation = github.CreateInstallation(Owner, Repo);
-            var bridge = await BridgeServer.StartAsync(github, port, settings: settings);
-            var store = bridge.Services.GetRequiredService<GitOpsBridge.Storage.IBridgeStore>();
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while ((await store.GetRepositoryAsync(Repository))?.ConfigYaml is null && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
+            var bridge = await BridgeServer.StartAsync(github, port);
+            var store = bridge.Services.GetRequiredService<IBridgeStore>();
+            await WaitUntilAsync(async () => (await store.GetRepositoryAsync(Repository))?.ConfigYaml is not null, TimeSpan.FromSeconds(30));
 
             return new Scenario { GitHub = github, Bridge = bridge, InstallationId = installation.Id };
         }
 
-        /// <summary>Polls the deliveries API until none of <paramref name="ids"/> is pending, or the timeout passes.</summary>
+        /// <summary>
+        /// Waits until none of <paramref name="ids"/> is pending (polling the store: one query, where
+        /// the API reads every delivery's targets), then reads them once through the deliveries API.
+        /// </summary>
         public async Task<Dictionary<string, JsonElement>> WaitForAllAsync(IReadOnlyCollection<string> ids, TimeSpan timeout)
         {
+            var store = Bridge.Services.GetRequiredService<IBridgeStore>();
+            var wanted = ids.ToHashSet(StringComparer.Ordinal);
             var deadline = DateTime.UtcNow + timeout;
             while (true)
             {
-                using var list = JsonDocument.Parse(await Bridge.Client.GetStringAsync("/api/deliveries?limit=500"));
-                var byId = list.RootElement.EnumerateArray()
-                    .Where(d => ids.Contains(d.GetProperty("id").GetString()))
-                    .ToDictionary(d => d.GetProperty("id").GetString()!, d => d.Clone());
-                var pending = ids.Count(id => !byId.TryGetValue(id, out var d) || d.GetProperty("status").GetString() == "pending");
+                var stored = (await store.ListDeliveriesAsync(500)).Where(d => wanted.Contains(d.Id)).ToList();
+                var pending = wanted.Count - stored.Count(d => d.Status != DeliveryStatus.Pending);
                 if (pending == 0)
                 {
-                    return byId;
+                    break;
                 }
 
-                if (DateTime.UtcNow > deadline)
-                {
-                    Assert.Fail($"{pending} of {ids.Count} deliveries still pending after {timeout.TotalSeconds} s; first: "
-                        + byId.Values.FirstOrDefault(d => d.GetProperty("status").GetString() == "pending"));
-                }
-
+                Assert.True(DateTime.UtcNow < deadline, $"{pending} of {wanted.Count} deliveries still pending after {timeout.TotalSeconds} s; first: "
+                    + (await Bridge.GetDeliveryAsync(wanted.First(id => stored.All(d => d.Id != id || d.Status == DeliveryStatus.Pending)))));
                 await Task.Delay(100);
             }
+
+            using var list = JsonDocument.Parse(await Bridge.Client.GetStringAsync("/api/deliveries?limit=500"));
+            return list.RootElement.EnumerateArray()
+                .Where(d => wanted.Contains(d.GetProperty("id").GetString()!))
+                .ToDictionary(d => d.GetProperty("id").GetString()!, d => d.Clone());
         }
 
         public async ValueTask DisposeAsync()
