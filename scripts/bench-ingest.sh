@@ -24,6 +24,7 @@ DURATION=${DURATION:-30s}
 WARMUP=${WARMUP:-5s}                         # an unmeasured run first: tiered JIT settles in ~15 s of load
 WORKER_CONCURRENCY=${WORKER_CONCURRENCY:-}   # empty: the service's default (4)
 LOG_LEVEL=${LOG_LEVEL:-}                     # empty: appsettings.json (Information)
+DRAIN_SECONDS=${DRAIN_SECONDS:-0}            # after wrk, watch the worker alone this long
 
 log() { printf '[bench-ingest] %s\n' "$*" >&2; }
 
@@ -115,6 +116,12 @@ server_cpu=$(( $(cpu_ticks "$server_pid") - server_before )); busy=$(( $(busy_ti
 # The background worker keeps processing what was stored; show how far behind ingest it is.
 q() { sqlite3 -readonly "$db" "$1"; }
 log "right after wrk: jobs waiting $(q 'SELECT COUNT(*) FROM jobs;'), deliveries by status: $(q "SELECT group_concat(status || '=' || n, ' ') FROM (SELECT status, COUNT(*) AS n FROM deliveries WHERE id LIKE 'bench-$run_id-%' GROUP BY status);")"
+
+if [ "$DRAIN_SECONDS" -gt 0 ]; then
+  settled() { q "SELECT COUNT(*) FROM deliveries WHERE status <> 'pending';"; }
+  before=$(settled); sleep "$DRAIN_SECONDS"; after=$(settled)
+  log "worker alone for ${DRAIN_SECONDS}s: $(( (after - before) / DRAIN_SECONDS )) deliveries settled per second"
+fi
 
 kill -TERM "$server_pid"
 wait "$server_pid" 2>/dev/null || true

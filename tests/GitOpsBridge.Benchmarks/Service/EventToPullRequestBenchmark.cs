@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging;
 namespace GitOpsBridge.Benchmarks.Service;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/GitOpsBridge.Benchmarks -- latency [--events N] [--poll-interval-ms MS]</c>:
+/// <c>dotnet run -c Release --project tests/GitOpsBridge.Benchmarks -- latency [--events N] [--poll-interval-ms MS] [--spacing-ms MS]</c>:
 /// the real service in process against the GitHub emulator (spec validation off), fed signed
 /// <c>registry_package</c> deliveries one after another, each a newer tag. For each event it
 /// times the POST until the delivery is <c>done</c> (the commit is pushed and the pull request
@@ -34,6 +34,7 @@ internal static class EventToPullRequestBenchmark
     {
         var events = IntOption(args, "--events") ?? 100;
         var pollInterval = IntOption(args, "--poll-interval-ms");
+        var spacing = TimeSpan.FromMilliseconds(IntOption(args, "--spacing-ms") ?? 0);
         var template = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "scripts", "bench", "registry_package.json")))!.AsObject();
         var data = Directory.CreateTempSubdirectory("gitops-bridge-latency-");
         string key;
@@ -71,12 +72,20 @@ internal static class EventToPullRequestBenchmark
             }
 
             var samples = new List<Sample>();
+            var pace = Stopwatch.StartNew();
             for (var i = 1; i <= events; i++)
             {
+                // --spacing-ms: events start at least this far apart, e.g. to stay under GitHub's
+                // 80 content-creating requests a minute, which the bridge's budget enforces.
+                if (pace.Elapsed < spacing * (i - 1))
+                {
+                    await Task.Delay((spacing * (i - 1)) - pace.Elapsed);
+                }
+
                 samples.Add(await run.SendAsync("gitops", "api", $"1.0.{i}"));
             }
 
-            Report(output, events, pollInterval, samples);
+            Report(output, events, pollInterval, spacing, samples);
             return samples.All(s => s.Verified) ? 0 : 1;
         }
         finally
@@ -181,12 +190,12 @@ internal static class EventToPullRequestBenchmark
 
         """;
 
-    private static void Report(TextWriter output, int events, int? pollIntervalMs, List<Sample> samples)
+    private static void Report(TextWriter output, int events, int? pollIntervalMs, TimeSpan spacing, List<Sample> samples)
     {
         var all = samples.Select(s => s.Done.TotalMilliseconds).ToList();
         var updates = samples.Skip(1).ToList();
         var first = samples[0];
-        output.WriteLine($"Event to pull request: {events} events one after another; worker poll interval {(pollIntervalMs is { } p ? p + " ms" : "default")}");
+        output.WriteLine($"Event to pull request: {events} events one after another{(spacing > TimeSpan.Zero ? $", starting at least {spacing.TotalMilliseconds:F0} ms apart" : "")}; worker poll interval {(pollIntervalMs is { } p ? p + " ms" : "default")}");
         output.WriteLine($"  verified (delivery done, one open PR, its head holds the tag): {samples.Count(s => s.Verified)}/{samples.Count}");
         foreach (var failure in samples.Where(s => !s.Verified).Take(5))
         {
@@ -197,6 +206,17 @@ internal static class EventToPullRequestBenchmark
         output.WriteLine($"  POST to done, updates ({updates.Count}): {Summary(updates.Select(s => s.Done.TotalMilliseconds).ToList())}");
         output.WriteLine($"  POST to done, first event (opens the PR): {first.Done.TotalMilliseconds:F0} ms");
         output.WriteLine($"  POST answered (202): {Summary(samples.Select(s => s.Answered.TotalMilliseconds).ToList())}");
+        var timed = samples.Where(s => s.FirstGit is not null && s.Push is not null && s.FirstRest is not null).ToList();
+        output.WriteLine($"  phases, medians over {timed.Count} events (from the emulator's counters, polled every 2 ms):");
+        output.WriteLine($"    POST to the first git request (queue, delivery job, target job start): {Median(timed.Select(s => s.FirstGit!.Value.TotalMilliseconds)):F0} ms");
+        output.WriteLine($"    first git request to the push (ls-remote, fetch, plan, commit): {Median(timed.Select(s => (s.Push!.Value - s.FirstGit!.Value).TotalMilliseconds)):F0} ms");
+        output.WriteLine($"    push to the first REST call (receive-pack): {Median(timed.Select(s => (s.FirstRest!.Value - s.Push!.Value).TotalMilliseconds)):F0} ms");
+        output.WriteLine($"    first REST call to done (find and update the PR, outcome stored): {Median(timed.Select(s => (s.Done - s.FirstRest!.Value).TotalMilliseconds)):F0} ms");
+        foreach (var slow in samples.Where(s => s.Done > TimeSpan.FromSeconds(2)))
+        {
+            output.WriteLine($"  slow: {slow.Tag} took {slow.Done.TotalMilliseconds:F0} ms; pushed after {slow.Push?.TotalMilliseconds:F0} ms; REST {slow.RestCalls}; git {slow.GitCalls.Total}");
+        }
+
         output.WriteLine($"  REST calls, new PR: {first.RestCalls}");
         output.WriteLine($"  REST calls per update: {Counts(updates.Select(s => s.RestCalls.Total))}; typical: {Typical(updates, s => s.RestCalls)}");
         output.WriteLine($"  git smart-HTTP requests, new PR: {first.GitCalls}");
@@ -226,6 +246,12 @@ internal static class EventToPullRequestBenchmark
         double Rank(double percent) => sorted[Math.Max(0, (int)Math.Ceiling(percent / 100 * sorted.Count) - 1)];
         return string.Create(CultureInfo.InvariantCulture,
             $"p50 {Rank(50):F0} ms, p95 {Rank(95):F0} ms, p99 {Rank(99):F0} ms, max {sorted[^1]:F0} ms, min {sorted[0]:F0} ms, mean {sorted.Average():F0} ms");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[(sorted.Count - 1) / 2];
     }
 
     private static string Counts(IEnumerable<int> totals) =>
@@ -261,7 +287,8 @@ internal static class EventToPullRequestBenchmark
     }
 
     /// <summary>One event's timings and costs.</summary>
-    private sealed record Sample(string Tag, TimeSpan Answered, TimeSpan Done, CallSnapshot RestCalls, CallSnapshot GitCalls, bool Verified, string? Problem);
+    private sealed record Sample(
+        string Tag, TimeSpan Answered, TimeSpan Done, TimeSpan? FirstGit, TimeSpan? Push, TimeSpan? FirstRest, CallSnapshot RestCalls, CallSnapshot GitCalls, bool Verified, string? Problem);
 
     /// <summary>A counter's total and per-route counts at one moment.</summary>
     private sealed record CallSnapshot(int Total, IReadOnlyDictionary<string, int> ByRoute)
@@ -299,10 +326,17 @@ internal static class EventToPullRequestBenchmark
             }
 
             var answered = clock.Elapsed;
+            TimeSpan? firstGit = null;
+            TimeSpan? push = null;
+            TimeSpan? firstRest = null;
             DeliveryRecord? delivery;
             while ((delivery = await store.GetDeliveryAsync(id))?.Status is null or DeliveryStatus.Pending)
             {
-                if (clock.Elapsed > TimeSpan.FromSeconds(60))
+                // The first time each milestone is seen; the counters are reset per event.
+                firstGit ??= github.GitCalls.Total > 0 ? clock.Elapsed : null;
+                push ??= github.GitCalls[GitHubRoutes.GitReceivePack] > 0 ? clock.Elapsed : null;
+                firstRest ??= github.Calls.Total > 0 ? clock.Elapsed : null;
+                if (clock.Elapsed > TimeSpan.FromSeconds(90))
                 {
                     break;
                 }
@@ -314,7 +348,7 @@ internal static class EventToPullRequestBenchmark
             var rest = CallSnapshot.Of(github.Calls);
             var git = CallSnapshot.Of(github.GitCalls);
             var problem = await CheckAsync(repository, tag, delivery);
-            return new Sample(tag, answered, done, rest, git, problem is null, problem);
+            return new Sample(tag, answered, done, firstGit, push, firstRest, rest, git, problem is null, problem);
         }
 
         private async Task<string?> CheckAsync(string repository, string tag, DeliveryRecord? delivery)
