@@ -85,6 +85,10 @@ internal sealed partial class BridgeWorker(IServiceScopeFactory scopes, IBridgeS
     private async Task RunJobAsync(JobLease lease, CancellationToken stoppingToken)
     {
         var job = lease.Job;
+        using var jobCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var renewalCancellation = new CancellationTokenSource();
+        var renewal = RenewWhileRunningAsync(lease, jobCancellation, renewalCancellation.Token);
+        var cancellationToken = jobCancellation.Token;
         using var scope = scopes.CreateScope();
         using var logScope = logger.BeginScope(new Dictionary<string, object?> { ["JobId"] = job.Id, ["JobKind"] = job.Kind, ["TraceId"] = job.TraceId });
         try
@@ -93,17 +97,17 @@ internal sealed partial class BridgeWorker(IServiceScopeFactory scopes, IBridgeS
             switch (job.Kind)
             {
                 case JobKind.Delivery:
-                    await services.GetRequiredService<DeliveryProcessor>().ProcessAsync(job.Key, stoppingToken);
+                    await services.GetRequiredService<DeliveryProcessor>().ProcessAsync(job.Key, cancellationToken);
                     break;
                 case JobKind.Target:
-                    await services.GetRequiredService<TargetReconciler>().ReconcileAsync(TargetKeys.FromJobKey(job.Key), stoppingToken);
+                    await services.GetRequiredService<TargetReconciler>().ReconcileAsync(TargetKeys.FromJobKey(job.Key), cancellationToken);
                     break;
                 case JobKind.Repository:
                     var (installation, repository) = RepositoryIndexer.ParseKey(job.Key);
-                    await services.GetRequiredService<RepositoryIndexer>().IndexRepositoryAsync(installation, repository, stoppingToken);
+                    await services.GetRequiredService<RepositoryIndexer>().IndexRepositoryAsync(installation, repository, cancellationToken);
                     break;
                 case JobKind.Installation:
-                    await services.GetRequiredService<RepositoryIndexer>().IndexInstallationAsync(long.Parse(job.Key, CultureInfo.InvariantCulture), stoppingToken);
+                    await services.GetRequiredService<RepositoryIndexer>().IndexInstallationAsync(long.Parse(job.Key, CultureInfo.InvariantCulture), cancellationToken);
                     break;
             }
 
@@ -113,15 +117,55 @@ internal sealed partial class BridgeWorker(IServiceScopeFactory scopes, IBridgeS
         {
             // Shutting down: the lease expires and another worker (or this one, restarted) runs the job.
         }
+        catch (OperationCanceledException) when (jobCancellation.IsCancellationRequested)
+        {
+            // The lease was lost (this process stalled past it): another worker owns the job now.
+            Log.LeaseLost(logger, job.Id);
+        }
         catch (GitHubRateLimitedException ex)
         {
             Log.RateLimited(logger, job.Id, ex.RetryAfter);
             await store.RetryAsync(lease, time.GetUtcNow() + ex.RetryAfter, ex.Message, CancellationToken.None);
         }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The worker's boundary: any failure of one job (an HTTP timeout's cancellation included)
+            // is retried later and never stops the loop.
+            await FailAsync(lease, ex);
+        }
+        finally
+        {
+            await renewalCancellation.CancelAsync();
+            await renewal;
+        }
+    }
+
+    /// <summary>
+    /// Renews the lease every third of its duration while the job runs, so a long reconcile keeps
+    /// its repository's single writer; when the store says the lease is lost, the job is cancelled.
+    /// </summary>
+    private async Task RenewWhileRunningAsync(JobLease lease, CancellationTokenSource job, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(options.LeaseDuration / 3, time, stop);
+                if (!await store.RenewAsync(lease, options.LeaseDuration, stop))
+                {
+                    await job.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The job finished (or the service stops): no more renewals.
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The worker's boundary: any failure of one job is retried later and never stops the loop.
-            await FailAsync(lease, ex);
+            // The store failed to renew: stop renewing; the job runs on and the lease may lapse.
+            Log.RenewFailed(logger, ex, lease.Job.Id);
         }
     }
 
@@ -169,6 +213,12 @@ internal sealed partial class BridgeWorker(IServiceScopeFactory scopes, IBridgeS
 
         [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Job {JobId} failed on attempt {Attempt}; retrying in {Backoff}")]
         public static partial void Retrying(ILogger logger, Exception exception, long jobId, int attempt, TimeSpan backoff);
+
+        [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Could not renew the lease of job {JobId}")]
+        public static partial void RenewFailed(ILogger logger, Exception exception, long jobId);
+
+        [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Job {JobId} lost its lease; another worker runs it")]
+        public static partial void LeaseLost(ILogger logger, long jobId);
 
         [LoggerMessage(EventId = 402, Level = LogLevel.Error, Message = "Job {JobId} failed {Attempt} times; giving up")]
         public static partial void GaveUp(ILogger logger, Exception exception, long jobId, int attempt);

@@ -83,13 +83,13 @@ public sealed class ServiceLoopTests
 
         public required long InstallationId { get; init; }
 
-        public static async Task<Scenario> StartAsync(string account = "codertocat")
+        public static async Task<Scenario> StartAsync(string account = "codertocat", IDictionary<string, string?>? settings = null)
         {
             var port = BridgeServer.FreePort();
             var github = await BridgeServer.StartEmulatorAsync(port);
             await github.CreateRepositoryAsync(account, "gitops", RepositoryFiles());
             var installation = github.CreateInstallation(account, "gitops");
-            var bridge = await BridgeServer.StartAsync(github, port);
+            var bridge = await BridgeServer.StartAsync(github, port, settings: settings);
             await WaitForIndexAsync(bridge, $"{account}/gitops");
             return new Scenario { GitHub = github, Bridge = bridge, InstallationId = installation.Id };
         }
@@ -438,5 +438,21 @@ public sealed class ServiceLoopTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, rotated.StatusCode);
+    }
+
+    [Fact]
+    public async Task LongJob_OutlivingItsLeaseDuration_IsRenewedAndNeverRunTwice()
+    {
+        // A 1 s lease and a 3 s GitHub call: without renewal another worker loop re-leases the
+        // job mid-call and creates the pull request a second time.
+        await using var s = await Scenario.StartAsync(settings: new Dictionary<string, string?> { ["Worker:LeaseDuration"] = "00:00:01" });
+        s.GitHub.Faults.Enqueue(GitHubEmulator.GitHubRoutes.CreatePullRequest, GitHubEmulator.Fault.Delay(TimeSpan.FromSeconds(3)));
+
+        await s.Bridge.PostAsync("registry_package", PackageEvent(s.InstallationId, "1.5.0", null), "long");
+        var delivery = await s.Bridge.WaitForDeliveryAsync("long");
+
+        Assert.Equal("done", delivery.GetProperty("status").GetString());
+        Assert.Equal(1, s.GitHub.Calls[GitHubEmulator.GitHubRoutes.CreatePullRequest]);
+        Assert.Single(s.GitHub.GetPullRequests("codertocat", "gitops"));
     }
 }
