@@ -226,20 +226,7 @@ internal static partial class ImageSiteLocator
                 var dot = group.Length == 0 ? "" : group + ".";
                 var repository = byName.GetValueOrDefault(dot + "repository") ?? byName.GetValueOrDefault(dot + "image");
                 var registry = byName.GetValueOrDefault(dot + "registry");
-                var repositoryText = Join(registry?.Value, repository?.Value);
-                sites.Add(new ImageSite
-                {
-                    Kind = SiteKind.ArgoCdHelmParameters,
-                    Where = context,
-                    Path = context.PathOf(value),
-                    Line = context.LineOf(value),
-                    Tag = value,
-                    Repository = repository,
-                    Registry = registry,
-                    Digest = byName.GetValueOrDefault(dot + "digest"),
-                    RepositoryText = repositoryText,
-                    RepositoryName = Normalize(repositoryText),
-                });
+                sites.Add(GroupSite(context, SiteKind.ArgoCdHelmParameters, value, byName.GetValueOrDefault(dot + "digest"), repository, registry));
             }
             else if ((name == "image" || name.EndsWith(".image", StringComparison.Ordinal)) && !byName.ContainsKey(name[..^5] + "tag")
                 && ImageReference.TryParse(value.Value, out var parsed, out _) && (parsed.Tag is not null || parsed.Digest is not null))
@@ -257,22 +244,7 @@ internal static partial class ImageSiteLocator
         var image = map.GetScalar("image");
         if ((tag is not null || digest is not null) && (repository ?? image) is { } repo && !IsReference(repo.Value))
         {
-            var registry = map.GetScalar("registry");
-            var text = Join(registry?.Value, repo.Value);
-            var primary = tag ?? digest!;
-            sites.Add(new ImageSite
-            {
-                Kind = SiteKind.HelmValues,
-                Where = context,
-                Path = context.PathOf(primary),
-                Line = context.LineOf(primary),
-                Registry = registry,
-                Repository = repo,
-                Tag = tag,
-                Digest = digest,
-                RepositoryText = text,
-                RepositoryName = Normalize(text),
-            });
+            sites.Add(GroupSite(context, SiteKind.HelmValues, tag, digest, repo, map.GetScalar("registry")));
             return;
         }
 
@@ -283,16 +255,37 @@ internal static partial class ImageSiteLocator
         }
     }
 
-    private static ImageSite StringSite(Context context, YamlScalarNode scalar, ImageReference parsed, SiteKind kind) => new()
+    /// <summary>A site whose whole reference is one scalar; <paramref name="parsed"/> is null when the current value is not a reference.</summary>
+    internal static ImageSite StringSite(Context context, YamlScalarNode scalar, ImageReference? parsed, SiteKind kind) => new()
     {
         Kind = kind,
         Where = context,
         Path = context.PathOf(scalar),
         Line = context.LineOf(scalar),
         Reference = scalar,
-        RepositoryText = parsed.Repository,
-        RepositoryName = parsed.Name,
+        RepositoryText = parsed?.Repository,
+        RepositoryName = parsed?.Name,
     };
+
+    /// <summary>A site of split values: registry, repository, tag and digest scalars (at least a tag or a digest).</summary>
+    internal static ImageSite GroupSite(Context context, SiteKind kind, YamlScalarNode? tag, YamlScalarNode? digest, YamlScalarNode? repository, YamlScalarNode? registry)
+    {
+        var primary = tag ?? digest ?? throw new ArgumentException("a group needs a tag or a digest", nameof(tag));
+        var text = repository is null ? null : Join(registry?.Value, repository.Value);
+        return new ImageSite
+        {
+            Kind = kind,
+            Where = context,
+            Path = context.PathOf(primary),
+            Line = context.LineOf(primary),
+            Registry = registry,
+            Repository = repository,
+            Tag = tag,
+            Digest = digest,
+            RepositoryText = text,
+            RepositoryName = Normalize(text),
+        };
+    }
 
     private static void Marker(Context context, YamlScalarNode scalar, List<ImageSite> sites)
     {

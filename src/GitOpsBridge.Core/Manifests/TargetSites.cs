@@ -113,16 +113,7 @@ internal static class TargetSites
             {
                 // A single "repo:tag" string; an empty or unparsable one is reported by the bump.
                 ImageReference.TryParse(scalar.Value, out var parsed, out _);
-                return new ImageSite
-                {
-                    Kind = SiteKind.ImageString,
-                    Where = context,
-                    Path = context.PathOf(scalar),
-                    Line = context.LineOf(scalar),
-                    Reference = scalar,
-                    RepositoryText = parsed?.Repository,
-                    RepositoryName = parsed?.Name,
-                };
+                return ImageSiteLocator.StringSite(context, scalar, parsed, SiteKind.ImageString);
             }
 
             if (node is YamlMappingNode group)
@@ -156,21 +147,7 @@ internal static class TargetSites
             return null;
         }
 
-        var text = string.IsNullOrEmpty(registry?.Value) ? repository?.Value : registry.Value.TrimEnd('/') + "/" + repository?.Value;
-        var primary = tag ?? digest!;
-        return new ImageSite
-        {
-            Kind = SiteKind.HelmValues,
-            Where = context,
-            Path = context.PathOf(primary),
-            Line = context.LineOf(primary),
-            Tag = tag,
-            Digest = digest,
-            Repository = repository,
-            Registry = registry,
-            RepositoryText = text,
-            RepositoryName = text is { Length: > 0 } && ImageReference.TryParseRepository(text, out var n, out _) ? n : null,
-        };
+        return ImageSiteLocator.GroupSite(context, SiteKind.HelmValues, tag, digest, repository, registry);
     }
 
     private static IEnumerable<ImageSite> FromParameters(ImageSiteLocator.Context context, YamlSequenceNode parameters, HelmTarget target)
@@ -185,16 +162,7 @@ internal static class TargetSites
             if (whole is not null)
             {
                 ImageReference.TryParse(whole.Value, out var parsed, out _);
-                yield return new ImageSite
-                {
-                    Kind = SiteKind.ArgoCdHelmParameters,
-                    Where = context,
-                    Path = context.PathOf(whole),
-                    Line = context.LineOf(whole),
-                    Reference = whole,
-                    RepositoryText = parsed?.Repository,
-                    RepositoryName = parsed?.Name,
-                };
+                yield return ImageSiteLocator.StringSite(context, whole, parsed, SiteKind.ArgoCdHelmParameters);
                 yield break;
             }
 

@@ -15,48 +15,24 @@ internal sealed record YamlCanon(char Kind, string? Value, string? Type, IReadOn
 
     public static YamlCanon Seq(params YamlCanon[] items) => new('q', null, null, items);
 
-    /// <summary>Builds the canon of <paramref name="node"/>, replacing and extending nodes as the edit intends.</summary>
-    public static YamlCanon? Of(YamlNode? node, IReadOnlyDictionary<YamlNode, YamlCanon> replace, IReadOnlyDictionary<YamlNode, List<YamlCanon>> append)
+    /// <summary>Builds the canon of <paramref name="node"/>.</summary>
+    public static YamlCanon? Of(YamlNode? node)
     {
-        if (node is null)
-        {
-            return null;
-        }
-
-        if (replace.TryGetValue(node, out var replacement))
-        {
-            return replacement;
-        }
-
-        List<YamlCanon> children = [];
-        YamlCanon result;
         switch (node)
         {
+            case null:
+                return null;
             case YamlScalarNode s:
                 // Anchors and tags are part of the meaning: keep them in the canon so a change shows.
-                result = new('s', s.Value, ScalarText.ResolvedType(s) + (s.Anchor is null ? "" : "&" + s.Anchor) + (s.Tag is null ? "" : "!" + s.Tag), []);
-                return result;
+                return new('s', s.Value, ScalarText.ResolvedType(s) + (s.Anchor is null ? "" : "&" + s.Anchor) + (s.Tag is null ? "" : "!" + s.Tag), []);
             case YamlAliasNode a:
                 return new('a', a.Name, null, []);
             case YamlMappingNode m:
-                foreach (var (k, v) in m.Entries)
-                {
-                    children.Add(Of(k, replace, append)!);
-                    children.Add(Of(v, replace, append)!);
-                }
-
-                break;
-            case YamlSequenceNode q:
-                children.AddRange(q.Items.Select(i => Of(i, replace, append)!));
-                break;
+                return new('m', m.Anchor, m.Tag, m.Entries.SelectMany(e => new[] { Of(e.Key)!, Of(e.Value)! }).ToList());
+            default:
+                var q = (YamlSequenceNode)node;
+                return new('q', q.Anchor, q.Tag, q.Items.Select(i => Of(i)!).ToList());
         }
-
-        if (append.TryGetValue(node, out var extra))
-        {
-            children.AddRange(extra);
-        }
-
-        return new(node is YamlMappingNode ? 'm' : 'q', node.Anchor, node.Tag, children);
     }
 
     /// <summary>
@@ -74,14 +50,14 @@ internal sealed record YamlCanon(char Kind, string? Value, string? Type, IReadOn
 
         if (replace.TryGetValue(original, out var intended))
         {
-            return Difference(intended, Of(actual, Empty, EmptyAppend), path);
+            return Difference(intended, Of(actual), path);
         }
 
         switch (original, actual)
         {
             case (YamlScalarNode o, YamlScalarNode a):
                 var sameText = o.Value == a.Value && (o.Style == a.Style || (IsPlain(o) && IsPlain(a))) && o.Anchor == a.Anchor && o.Tag == a.Tag;
-                return sameText ? null : Difference(Of(o, Empty, EmptyAppend), Of(a, Empty, EmptyAppend), path);
+                return sameText ? null : Difference(Of(o), Of(a), path);
             case (YamlAliasNode o, YamlAliasNode a):
                 return o.Name == a.Name ? null : $"{at} refers to *{a.Name} instead of *{o.Name}";
             case (YamlMappingNode o, YamlMappingNode a):
@@ -112,7 +88,7 @@ internal sealed record YamlCanon(char Kind, string? Value, string? Type, IReadOn
                 for (var i = o.Entries.Count; i < a.Entries.Count; i++)
                 {
                     var j = (i - o.Entries.Count) * 2;
-                    var diff = Difference(extra![j], Of(a.Entries[i].Key, Empty, EmptyAppend), path) ?? Difference(extra[j + 1], Of(a.Entries[i].Value, Empty, EmptyAppend), path);
+                    var diff = Difference(extra![j], Of(a.Entries[i].Key), path) ?? Difference(extra[j + 1], Of(a.Entries[i].Value), path);
                     if (diff is not null)
                     {
                         return diff;
@@ -140,7 +116,7 @@ internal sealed record YamlCanon(char Kind, string? Value, string? Type, IReadOn
                 {
                     var diff = i < o.Items.Count
                         ? Compare(o.Items[i], a.Items[i], replace, append, YamlPath.Index(path, i))
-                        : Difference(extra![i - o.Items.Count], Of(a.Items[i], Empty, EmptyAppend), YamlPath.Index(path, i));
+                        : Difference(extra![i - o.Items.Count], Of(a.Items[i]), YamlPath.Index(path, i));
                     if (diff is not null)
                     {
                         return diff;
@@ -157,8 +133,6 @@ internal sealed record YamlCanon(char Kind, string? Value, string? Type, IReadOn
 
     private static bool IsPlain(YamlScalarNode s) => s.Style is YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any;
 
-    private static readonly Dictionary<YamlNode, YamlCanon> Empty = [];
-    private static readonly Dictionary<YamlNode, List<YamlCanon>> EmptyAppend = [];
 
     /// <summary>Null when equal; otherwise where and how the two differ, for the refusal message.</summary>
     public static string? Difference(YamlCanon? expected, YamlCanon? actual, string path = "")

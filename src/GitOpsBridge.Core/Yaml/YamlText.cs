@@ -154,11 +154,9 @@ internal sealed class YamlText
                     IsFlow = flow,
                     Path = path,
                 };
-                while (!parser.TryConsume<SequenceEnd>(out var end))
+                while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    var item = ReadNode(parser, seq, YamlPath.Index(path, seq.Items.Count), depth + 1, inFlow || flow, isKey: false)!;
-                    seq.Items.Add(item);
-                    continue;
+                    seq.Items.Add(ReadNode(parser, seq, YamlPath.Index(path, seq.Items.Count), depth + 1, inFlow || flow, isKey: false)!);
                 }
 
                 seq.End = LastEnd(seq);
