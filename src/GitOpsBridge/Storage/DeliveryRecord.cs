@@ -21,4 +21,11 @@ public sealed record DeliveryRecord(
     string? Reason,
     string BodySha256,
     long? InstallationId,
-    string? TraceId);
+    string? TraceId)
+{
+    /// <summary>
+    /// The request headers a parser needs to read the body again (a JSON object of lower-case names to
+    /// values), for sources whose meaning is partly in headers; never credentials. <see langword="null"/> for GitHub.
+    /// </summary>
+    public string? Headers { get; init; }
+}

@@ -5,12 +5,12 @@ namespace GitOpsBridge.Storage;
 public sealed partial class SqliteBridgeStore
 {
     private const string DeliveryColumns =
-        "id, source, event, received_at, status, reason_code, reason, body_sha256, installation_id, trace_id";
+        "id, source, event, received_at, status, reason_code, reason, body_sha256, installation_id, trace_id, headers";
 
     private const string InsertDeliverySql =
         $"""
         INSERT INTO deliveries ({DeliveryColumns}, body)
-        VALUES ($id, $source, $event, $received_at, $status, $reason_code, $reason, $body_sha256, $installation_id, $trace_id, $body)
+        VALUES ($id, $source, $event, $received_at, $status, $reason_code, $reason, $body_sha256, $installation_id, $trace_id, $headers, $body)
         ON CONFLICT (id) DO NOTHING;
         """;
 
@@ -36,6 +36,7 @@ public sealed partial class SqliteBridgeStore
             .With("$body_sha256", delivery.BodySha256)
             .With("$installation_id", delivery.InstallationId)
             .With("$trace_id", delivery.TraceId)
+            .With("$headers", delivery.Headers)
             .With("$body", body))
         {
             if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
@@ -245,7 +246,10 @@ public sealed partial class SqliteBridgeStore
                 reader.GetNullableString(6),
                 reader.GetString(7),
                 reader.GetNullableInt64(8),
-                reader.GetNullableString(9)));
+                reader.GetNullableString(9))
+            {
+                Headers = reader.GetNullableString(10),
+            });
         }
 
         return deliveries;

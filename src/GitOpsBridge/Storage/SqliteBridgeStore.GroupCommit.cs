@@ -86,7 +86,7 @@ public sealed partial class SqliteBridgeStore
         await using var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
         await using var transaction = BeginImmediate(connection);
         await using var insert = Prepare(connection, InsertDeliverySql, transaction,
-            "$id", "$source", "$event", "$received_at", "$status", "$reason_code", "$reason", "$body_sha256", "$installation_id", "$trace_id", "$body");
+            "$id", "$source", "$event", "$received_at", "$status", "$reason_code", "$reason", "$body_sha256", "$installation_id", "$trace_id", "$headers", "$body");
         await using var storedSha = Prepare(connection, StoredBodyShaSql, transaction, "$id");
         await using var coalesce = Prepare(connection, CoalesceJobSql, transaction, "$kind", "$key", "$not_before");
         await using var enqueue = Prepare(connection, InsertJobSql, transaction, "$kind", "$key", "$lock_key", "$trace_id", "$not_before", "$now");
@@ -105,6 +105,7 @@ public sealed partial class SqliteBridgeStore
             Set(insert, "$body_sha256", delivery.BodySha256);
             Set(insert, "$installation_id", delivery.InstallationId);
             Set(insert, "$trace_id", delivery.TraceId);
+            Set(insert, "$headers", delivery.Headers);
             Set(insert, "$body", body);
             if (await insert.ExecuteNonQueryAsync().ConfigureAwait(false) != 1)
             {

@@ -127,5 +127,8 @@ internal static class SqliteSchema
         );
         CREATE INDEX pull_requests_number ON pull_requests (repository, number);
         """,
+        """
+        ALTER TABLE deliveries ADD COLUMN headers TEXT;
+        """,
     ];
 }

@@ -77,6 +77,19 @@ public abstract class BridgeStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InsertDelivery_WithHeaders_RoundTripsThemOnBothPaths()
+    {
+        var plain = new DeliveryRecord("h1", "hub", "dockerhub.push", Start, DeliveryStatus.Pending, null, null, "aa", null, null) { Headers = "{\"content-type\":\"application/json\"}" };
+        var queued = plain with { Id = "h2", BodySha256 = "bb" };
+
+        await Store.InsertDeliveryAsync(plain, "{}");
+        await Store.InsertDeliveryAndEnqueueAsync(queued, "{}", JobKind.Delivery, "delivery:h2");
+
+        Assert.Equal(plain.Headers, (await Store.GetDeliveryAsync("h1"))!.Headers);
+        Assert.Equal(queued.Headers, (await Store.GetDeliveryAsync("h2"))!.Headers);
+    }
+
+    [Fact]
     public async Task InsertDelivery_SameIdSameBody_ReturnsDuplicateAndStoresOnce()
     {
         await Store.InsertDeliveryAsync(Delivery("d1", Start, "aaaa"), "body");
