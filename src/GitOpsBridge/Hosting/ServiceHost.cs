@@ -2,6 +2,7 @@ using GitOpsBridge.Deliveries;
 using GitOpsBridge.Git;
 using GitOpsBridge.GitHub;
 using GitOpsBridge.Secrets;
+using GitOpsBridge.Sources;
 using GitOpsBridge.Storage;
 using GitOpsBridge.Webhooks;
 using GitOpsBridge.Work;
@@ -28,7 +29,16 @@ internal static class ServiceHost
             return 1;
         }
 
-        builder.AddGitOpsBridge();
+        try
+        {
+            builder.AddGitOpsBridge();
+        }
+        catch (SourceConfigurationException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            return 1;
+        }
+
         await using var app = builder.Build();
         app.UseGitOpsBridge();
         await app.Services.GetRequiredService<IBridgeStore>().InitializeAsync(cancellationToken);
@@ -41,7 +51,14 @@ internal static class ServiceHost
         var configuration = builder.Configuration;
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = GitHubWebhookEndpoint.MaxBodyBytes + (1024 * 1024));
         var services = builder.Services;
+
+        // ASP.NET Core's request log writes the full URL, and sources may carry their secret as ?token=.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.HttpLogging", LogLevel.None);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(SourceCatalog.From(configuration));
+        services.AddSingleton<SourceAuthenticator>();
+        services.AddSingleton(sp => new GoogleOidcValidator(new HttpClient(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GoogleOidcValidator>>()));
         services.AddSingleton<ISecretProvider, ConfigurationSecretProvider>();
 
         var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
@@ -67,6 +84,7 @@ internal static class ServiceHost
         services.AddSingleton(configuration.GetSection("Worker").Get<WorkerOptions>() ?? new WorkerOptions());
         services.AddSingleton(configuration.GetSection("Recovery").Get<RecoveryOptions>() ?? new RecoveryOptions());
         services.AddSingleton<IndexReadiness>();
+        services.AddSingleton<IImageLookup, RegistryImageLookup>();
         services.AddScoped<DeliveryProcessor>();
         services.AddScoped<TargetReconciler>();
         services.AddScoped<RepositoryIndexer>();
@@ -78,6 +96,7 @@ internal static class ServiceHost
     public static WebApplication UseGitOpsBridge(this WebApplication app)
     {
         app.MapGitHubWebhooks();
+        app.MapSourceEndpoints();
         app.MapDeliveriesApi();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapGet("/readyz", async (IBridgeStore store, CancellationToken cancellationToken) =>

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using GitOpsBridge.Secrets;
 using GitOpsBridge.Storage;
@@ -36,29 +34,29 @@ internal static partial class GitHubWebhookEndpoint
         var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
         var now = time.GetUtcNow();
 
-        var body = await ReadBodyAsync(request, cancellationToken);
+        var body = await WebhookRequests.ReadBodyAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
         {
-            return await RejectAsync(store, eventName, now, StatusCodes.Status413PayloadTooLarge, "too-large",
+            return await WebhookRequests.RejectAsync(store, "github", eventName, now, StatusCodes.Status413PayloadTooLarge, "too-large",
                 $"the body is larger than GitHub's 25 MB cap", logger, cancellationToken);
         }
 
         var secret = await secrets.GetAsync(SecretKeys.WebhookSecret, cancellationToken);
         if (secret is null)
         {
-            return await RejectAsync(store, eventName, now, StatusCodes.Status503ServiceUnavailable, "no-secret",
+            return await WebhookRequests.RejectAsync(store, "github", eventName, now, StatusCodes.Status503ServiceUnavailable, "no-secret",
                 $"no webhook secret is configured ({SecretKeys.WebhookSecret}); unsigned deliveries are never accepted", logger, cancellationToken);
         }
 
         if (!WebhookSignature.IsValid(secret, body, request.Headers["X-Hub-Signature-256"].ToString()))
         {
-            return await RejectAsync(store, eventName, now, StatusCodes.Status401Unauthorized, "bad-signature",
+            return await WebhookRequests.RejectAsync(store, "github", eventName, now, StatusCodes.Status401Unauthorized, "bad-signature",
                 "the X-Hub-Signature-256 header is missing or does not match the body", logger, cancellationToken);
         }
 
         if (!IsValidDeliveryId(deliveryId) || eventName.Length is 0 or > 100)
         {
-            return await RejectAsync(store, eventName, now, StatusCodes.Status400BadRequest, "bad-headers",
+            return await WebhookRequests.RejectAsync(store, "github", eventName, now, StatusCodes.Status400BadRequest, "bad-headers",
                 "X-GitHub-Delivery and X-GitHub-Event must be present", logger, cancellationToken);
         }
 
@@ -78,7 +76,7 @@ internal static partial class GitHubWebhookEndpoint
         }
         catch (JsonException ex)
         {
-            return await RejectAsync(store, eventName, now, StatusCodes.Status400BadRequest, "malformed-json",
+            return await WebhookRequests.RejectAsync(store, "github", eventName, now, StatusCodes.Status400BadRequest, "malformed-json",
                 $"the body is not valid JSON: {ex.Message}", logger, cancellationToken);
         }
 
@@ -88,7 +86,7 @@ internal static partial class GitHubWebhookEndpoint
         var (code, reason) = eventName == "ping"
             ? ("ping", "ping received; webhooks reach the bridge")
             : handled ? ((string?)null, (string?)null) : ("not-handled", $"the bridge does not act on {eventName} events");
-        var record = new DeliveryRecord(deliveryId, "github", fullEvent, now, status, code, reason, Sha256(body), installationId,
+        var record = new DeliveryRecord(deliveryId, "github", fullEvent, now, status, code, reason, WebhookRequests.Sha256(body), installationId,
             System.Diagnostics.Activity.Current?.TraceId.ToString());
 
         // A delivery to act on is stored together with its job: never one without the other.
@@ -102,7 +100,7 @@ internal static partial class GitHubWebhookEndpoint
                 Log.Duplicate(logger, deliveryId);
                 return Results.Ok(new { id = deliveryId, duplicate = true });
             case InsertDeliveryResult.Conflict:
-                return await RejectAsync(store, fullEvent, now, StatusCodes.Status409Conflict, "replay",
+                return await WebhookRequests.RejectAsync(store, "github", fullEvent, now, StatusCodes.Status409Conflict, "replay",
                     $"delivery {deliveryId} was already received with a different body", logger, cancellationToken);
         }
 
@@ -110,56 +108,8 @@ internal static partial class GitHubWebhookEndpoint
         return eventName == "ping" ? Results.Ok(new { id = deliveryId }) : Results.Accepted(value: new { id = deliveryId });
     }
 
-    /// <summary>Reads the raw body, or null when it exceeds the cap (then nothing more is read).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream(request.ContentLength is > 0 and < MaxBodyBytes ? (int)request.ContentLength : 16 * 1024);
-
-        // Pooled: a fresh 64 KB array per request was zeroed and collected thousands of times a second.
-        var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > MaxBodyBytes)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        return buffer.ToArray();
-    }
-
-    /// <summary>
-    /// A rejected request is stored under a generated id, so a forger can never occupy the id of a
-    /// real delivery.
-    /// </summary>
-    private static async Task<IResult> RejectAsync(IBridgeStore store, string eventName, DateTimeOffset now, int statusCode, string code, string reason, ILogger logger, CancellationToken cancellationToken)
-    {
-        var id = "rejected-" + Guid.NewGuid().ToString("N");
-        var safeEvent = eventName.Length is > 0 and <= 100 && eventName.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-') ? eventName : "unknown";
-        await store.InsertDeliveryAsync(new DeliveryRecord(id, "github", safeEvent, now, DeliveryStatus.Rejected, code, reason, "", null, null), "", cancellationToken);
-        Log.Rejected(logger, id, code, statusCode);
-        return Results.Json(new { id, error = reason }, statusCode: statusCode);
-    }
-
     private static bool IsValidDeliveryId(string id) =>
         id.Length is > 0 and <= 100 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
-
-    private static string Sha256(byte[] body) => Convert.ToHexStringLower(SHA256.HashData(body));
 
     private static partial class Log
     {
@@ -168,8 +118,5 @@ internal static partial class GitHubWebhookEndpoint
 
         [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Delivery {DeliveryId} received again with the same body; nothing to do")]
         public static partial void Duplicate(ILogger logger, string deliveryId);
-
-        [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Rejected a webhook request ({Code}, HTTP {StatusCode}); stored as {RejectionId}")]
-        public static partial void Rejected(ILogger logger, string rejectionId, string code, int statusCode);
     }
 }

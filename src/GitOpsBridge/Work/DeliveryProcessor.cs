@@ -3,7 +3,9 @@ using GitOpsBridge.Core.Config;
 using GitOpsBridge.Core.Images;
 using GitOpsBridge.Core.Planning;
 using GitOpsBridge.Core.Policies;
+using GitOpsBridge.Core.Sources;
 using GitOpsBridge.GitHub;
+using GitOpsBridge.Sources;
 using GitOpsBridge.Storage;
 
 namespace GitOpsBridge.Work;
@@ -13,7 +15,7 @@ namespace GitOpsBridge.Work;
 /// the same installation that track the image, updates each affected target's desired versions and
 /// queues the target. Tenant isolation holds here: only the delivery's installation is searched.
 /// </summary>
-internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi github, IndexReadiness readiness, TimeProvider time, ILogger<DeliveryProcessor> logger)
+internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi github, IndexReadiness readiness, SourceCatalog sources, IImageLookup lookup, TimeProvider time, ILogger<DeliveryProcessor> logger)
 {
     public async Task ProcessAsync(string deliveryId, CancellationToken cancellationToken)
     {
@@ -27,6 +29,12 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["DeliveryId"] = deliveryId, ["Event"] = delivery.Event });
         using var json = JsonDocument.Parse(body);
         var root = json.RootElement;
+        if (delivery.Source != SourceCatalog.GitHub)
+        {
+            await ProcessSourceAsync(delivery, body, cancellationToken);
+            return;
+        }
+
         var eventName = delivery.Event.Split('.')[0];
         var action = delivery.Event.Contains('.', StringComparison.Ordinal) ? delivery.Event[(delivery.Event.IndexOf('.', StringComparison.Ordinal) + 1)..] : "";
         if (delivery.InstallationId is not { } installationId)
@@ -35,7 +43,7 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
             return;
         }
 
-        if (eventName is "registry_package" or "package" or "workflow_run")
+        if (eventName is "registry_package" or "package" or "workflow_run" or "check_suite" or "repository_dispatch")
         {
             await readiness.WaitAsync(TimeSpan.FromMinutes(2), time, cancellationToken);
         }
@@ -50,7 +58,7 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
                     return;
                 }
 
-                await ProcessImageAsync(deliveryId, installationId, published, null, cancellationToken);
+                await ProcessImagesAsync(deliveryId, [installationId], [published], SourceCatalog.GitHub, null, cancellationToken);
                 return;
             case "workflow_run" when action == "completed":
                 await ProcessWorkflowRunAsync(deliveryId, installationId, root, cancellationToken);
@@ -67,9 +75,11 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
             case "pull_request" when action == "closed":
                 await ProcessPullRequestClosedAsync(deliveryId, installationId, root, cancellationToken);
                 return;
-            case "check_suite":
-                // GitHub Actions reports every run twice (workflow_run and check_suite); the workflow_run carries the workflow.
-                await FinishAsync(deliveryId, DeliveryStatus.Ignored, "duplicate", "GitHub Actions runs are handled through their workflow_run event", cancellationToken);
+            case "check_suite" when action == "completed":
+                await ProcessCheckSuiteAsync(deliveryId, installationId, root, cancellationToken);
+                return;
+            case "repository_dispatch":
+                await ProcessRepositoryDispatchAsync(deliveryId, installationId, root, action, cancellationToken);
                 return;
             default:
                 await FinishAsync(deliveryId, DeliveryStatus.Ignored, "not-handled", $"the bridge does not act on {delivery.Event}", cancellationToken);
@@ -79,8 +89,8 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
 
     private async Task ProcessWorkflowRunAsync(string deliveryId, long installationId, JsonElement root, CancellationToken cancellationToken)
     {
-        var run = root.GetProperty("workflow_run");
-        var conclusion = Text(run, "conclusion");
+        var workflowRun = root.GetProperty("workflow_run");
+        var conclusion = Text(workflowRun, "conclusion");
         if (conclusion != "success")
         {
             await FinishAsync(deliveryId, DeliveryStatus.Skipped, "ci-not-successful", $"the workflow run concluded {conclusion ?? "without a conclusion"}; only successful builds are deployed", cancellationToken);
@@ -88,73 +98,64 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
         }
 
         var source = root.TryGetProperty("repository", out var r) ? Text(r, "full_name") : null;
-        var sha = Text(run, "head_sha");
-        var branch = Text(run, "head_branch");
-        var path = Text(run, "path");
-        var name = Text(run, "name");
-        var runNumber = run.TryGetProperty("run_number", out var n) && n.TryGetInt64(out var number) ? number : 0;
-        var runUrl = Text(run, "html_url");
-        var actor = run.TryGetProperty("actor", out var a) ? Text(a, "login") : null;
+        var sha = Text(workflowRun, "head_sha");
+        var branch = Text(workflowRun, "head_branch");
+        var path = Text(workflowRun, "path");
+        var name = Text(workflowRun, "name");
+        long? runNumber = workflowRun.TryGetProperty("run_number", out var n) && n.TryGetInt64(out var number) ? number : null;
+        var runUrl = Text(workflowRun, "html_url");
+        var actor = workflowRun.TryGetProperty("actor", out var a) ? Text(a, "login") : null;
         if (source is null || sha is null)
         {
             await FinishAsync(deliveryId, DeliveryStatus.Rejected, "invalid-event", "the workflow run has no repository or head_sha", cancellationToken);
             return;
         }
 
-        var images = new List<(ImageReference Image, string Repository)>();
-        foreach (var repo in await store.ListRepositoriesAsync(installationId, cancellationToken))
+        var run = new CiCompletion(source, name, branch, sha, runNumber, true, conclusion, runUrl, actor);
+        await ProcessCiRunAsync(deliveryId, [installationId], run, path, SourceCatalog.GitHub, cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies image events to every repository of the given installations that tracks them, and
+    /// settles the delivery: by its targets' outcomes when any target was reached, otherwise with
+    /// the first reason nothing was (a duplicate, nothing tracking the image).
+    /// </summary>
+    internal async Task ProcessImagesAsync(string deliveryId, IReadOnlyList<long> installations, IReadOnlyList<ImagePublished> images, string sourceName, string? environment, CancellationToken cancellationToken)
+    {
+        (string Code, string Reason)? firstSkip = null;
+        foreach (var published in images)
         {
-            if (TryParseConfig(repo) is not { } config)
+            foreach (var installationId in installations)
             {
-                continue;
-            }
-
-            foreach (var image in config.Images.Values)
-            {
-                if (image.Ci is not { } ci || !string.Equals(ci.Repository, source, StringComparison.OrdinalIgnoreCase)
-                    || (ci.Workflow is not null && ci.Workflow != name && !(path ?? "").EndsWith("/" + ci.Workflow, StringComparison.Ordinal))
-                    || (ci.Branches.Count > 0 && !ci.Branches.Contains(branch ?? "", StringComparer.Ordinal)))
-                {
-                    continue;
-                }
-
-                var tag = TagTemplate.Render(ci.Tag, sha, runNumber, branch);
-                if (ImageReference.TryParse($"{image.Repository}:{tag}", out var reference, out _) && !images.Any(i => i.Image.Equals(reference)))
-                {
-                    images.Add((reference, repo.Repository));
-                }
+                var skip = await ProcessImageAsync(deliveryId, installationId, published, sourceName, environment, cancellationToken);
+                firstSkip ??= skip;
             }
         }
 
-        if (images.Count == 0)
+        if ((await store.GetTargetOutcomesAsync(deliveryId, cancellationToken)).Count == 0)
         {
-            await FinishAsync(deliveryId, DeliveryStatus.Skipped, "not-tracked", $"no repository of this installation maps builds of {source} to an image", cancellationToken);
+            var (code, reason) = firstSkip ?? (ReasonCodes.NotTracked, "no repository tracks the image");
+            await FinishAsync(deliveryId, DeliveryStatus.Skipped, code, reason, cancellationToken);
             return;
-        }
-
-        foreach (var (image, _) in images)
-        {
-            await ProcessImageAsync(deliveryId, installationId, new ImagePublished(image, source, sha, runUrl, actor), "github", cancellationToken, finish: false);
         }
 
         await SettleAsync(deliveryId, cancellationToken);
     }
 
-    internal async Task ProcessImageAsync(string deliveryId, long installationId, ImagePublished published, string? source, CancellationToken cancellationToken, bool finish = true)
+    /// <returns>Why nothing was recorded for this image in this installation, or <see langword="null"/> when targets were reached.</returns>
+    private async Task<(string Code, string Reason)?> ProcessImageAsync(string deliveryId, long installationId, ImagePublished published, string sourceName, string? environment, CancellationToken cancellationToken)
     {
         var image = published.Image;
         var earlier = await store.ClaimImageEventAsync(installationId, image.Name, image.Tag, image.Digest, deliveryId, cancellationToken);
         if (earlier is not null && earlier != deliveryId)
         {
-            await FinishAsync(deliveryId, DeliveryStatus.Skipped, "duplicate", $"{image} was already received as delivery {earlier}", cancellationToken);
-            return;
+            return ("duplicate", $"{image} was already received as delivery {earlier}");
         }
 
         var repositories = await store.FindRepositoriesTrackingAsync(installationId, image.Name, cancellationToken);
         if (repositories.Count == 0)
         {
-            await FinishAsync(deliveryId, DeliveryStatus.Skipped, ReasonCodes.NotTracked, $"no repository of this installation tracks {image.Repository}", cancellationToken);
-            return;
+            return (ReasonCodes.NotTracked, $"no repository of the installation tracks {image.Repository}");
         }
 
         foreach (var repo in repositories)
@@ -167,17 +168,35 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
 
             foreach (var alias in config.Images.Values.Where(i => ImageReference.TryParseRepository(i.Repository, out var name, out _) && name == image.Name))
             {
-                foreach (var env in config.Environments.Values.Where(e => e.Files.Any(f => f.Image == alias.Alias)))
+                if (alias.Sources.Count > 0 && !alias.Sources.Contains(sourceName, StringComparer.Ordinal))
+                {
+                    await store.AddTargetOutcomeAsync(deliveryId, new TargetOutcome(repo.Repository, "", DeliveryStatus.Skipped, "source-not-allowed",
+                        $"images.{alias.Alias} accepts only the sources {string.Join(", ", alias.Sources)}, not {sourceName}", null, null, null), cancellationToken);
+                    continue;
+                }
+
+                var environments = config.Environments.Values.Where(e => e.Files.Any(f => f.Image == alias.Alias) && (environment is null || e.Name == environment)).ToList();
+                if (environments.Count > 0 && alias.Digest != DigestMode.Keep && published.Image.Digest is null)
+                {
+                    // A registry that does not send digests (Docker Hub, a CI run) for an image the config pins by digest.
+                    if (await lookup.ResolveDigestAsync(published.Image, cancellationToken) is not { } digest)
+                    {
+                        await store.AddTargetOutcomeAsync(deliveryId, new TargetOutcome(repo.Repository, "", DeliveryStatus.Skipped, "digest-unknown",
+                            $"images.{alias.Alias} is written with its digest ({alias.Digest.ToString().ToLowerInvariant()}), and the registry has no digest for {published.Image}", null, null, null), cancellationToken);
+                        continue;
+                    }
+
+                    published = published with { Image = published.Image.WithDigest(digest) };
+                }
+
+                foreach (var env in environments)
                 {
                     await UpdateTargetAsync(deliveryId, installationId, repo, config, alias, env, published, cancellationToken);
                 }
             }
         }
 
-        if (finish)
-        {
-            await SettleAsync(deliveryId, cancellationToken);
-        }
+        return null;
     }
 
     private async Task UpdateTargetAsync(string deliveryId, long installationId, RepositoryRecord repo, RepositoryConfig config, ImageConfig alias, EnvironmentConfig env, ImagePublished published, CancellationToken cancellationToken)

@@ -9,7 +9,11 @@ namespace GitOpsBridge.Work;
 /// <param name="Commit">The source commit, when known.</param>
 /// <param name="RunUrl">The CI run, when known.</param>
 /// <param name="Actor">Who triggered it, when known.</param>
-internal sealed record ImagePublished(ImageReference Image, string? SourceRepository, string? Commit, string? RunUrl, string? Actor);
+internal sealed record ImagePublished(ImageReference Image, string? SourceRepository, string? Commit, string? RunUrl, string? Actor)
+{
+    /// <summary>The tag was worked out from a CI mapping with <c>verify: true</c>: act only once the registry has it.</summary>
+    public bool Verify { get; init; }
+}
 
 /// <summary>
 /// GHCR pushes as GitHub App events. <c>registry_package</c> and <c>package</c> carry the same

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using GitOpsBridge.Core.Images;
 using GitOpsBridge.GitHub;
 using GitOpsBridge.GitHubEmulator;
+using GitOpsBridge.Sources;
 using GitOpsBridge.Storage;
 using GitOpsBridge.Work;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -309,7 +310,7 @@ public sealed class ResilienceTests
 
             var readiness = new IndexReadiness();
             readiness.MarkReady();
-            DeliveryProcessor Processor() => new(gate.Store, Mock.Of<IGitHubApi>(), readiness, TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
+            DeliveryProcessor Processor() => new(gate.Store, Mock.Of<IGitHubApi>(), readiness, new SourceCatalog([]), Mock.Of<IImageLookup>(), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
 
             var older = Processor().ProcessAsync("older", CancellationToken.None);
             await gate.FirstReadDone.WaitAsync(TimeSpan.FromSeconds(10));

@@ -1,0 +1,75 @@
+using System.Text;
+using GitOpsBridge.Storage;
+using GitOpsBridge.Tests.Service;
+
+namespace GitOpsBridge.Tests.Sources;
+
+/// <summary>
+/// The real service with configured sources, and two tenants: <c>acme</c>, whose installation the
+/// sources may trigger, and <c>othercorp</c>, whose repository tracks the same images and must never
+/// be touched by them.
+/// </summary>
+internal sealed class SourceScenario : IAsyncDisposable
+{
+    public const string Secret = "source-secret-7c1d9e4f";
+
+    public required GitHubEmulator.GitHubEmulator GitHub { get; init; }
+
+    public required BridgeServer Bridge { get; init; }
+
+    public IBridgeStore Store => Bridge.Services.GetRequiredService<IBridgeStore>();
+
+    /// <summary>Starts with <c>Sources:{name}:Kind = kind</c> for each pair, all owned by <c>acme</c> with <see cref="Secret"/>.</summary>
+    public static async Task<SourceScenario> StartAsync(IReadOnlyDictionary<string, string> files, IEnumerable<(string Name, string Kind)> sources, IDictionary<string, string?>? settings = null)
+    {
+        var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        foreach (var (name, kind) in sources)
+        {
+            values[$"Sources:{name}:Kind"] = kind;
+            values.TryAdd($"Sources:{name}:Secret", Secret);
+            values[$"Sources:{name}:Owners:0"] = "acme";
+        }
+
+        var port = BridgeServer.FreePort();
+        var github = await BridgeServer.StartEmulatorAsync(port);
+        await github.CreateRepositoryAsync("acme", "gitops", new Dictionary<string, string>(files));
+        await github.CreateRepositoryAsync("othercorp", "gitops", new Dictionary<string, string>(files));
+        github.CreateInstallation("acme", "gitops");
+        github.CreateInstallation("othercorp", "gitops");
+        var bridge = await BridgeServer.StartAsync(github, port, settings: values);
+        var scenario = new SourceScenario { GitHub = github, Bridge = bridge };
+        await scenario.WaitForIndexAsync("acme/gitops");
+        await scenario.WaitForIndexAsync("othercorp/gitops");
+        return scenario;
+    }
+
+    public async Task<HttpResponseMessage> PostAsync(string path, string body, Action<HttpRequestMessage>? configure = null, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, contentType) };
+        configure?.Invoke(request);
+        using var anonymous = new HttpClient { BaseAddress = Bridge.BaseAddress };
+        return await anonymous.SendAsync(request);
+    }
+
+    public async Task<string> IdOfAsync(HttpResponseMessage response)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("id").GetString()!;
+    }
+
+    private async Task WaitForIndexAsync(string repository)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await Store.GetRepositoryAsync(repository))?.ConfigYaml is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Bridge.DisposeAsync();
+        Bridge.DeleteData();
+        await GitHub.DisposeAsync();
+    }
+}
