@@ -176,7 +176,13 @@ internal sealed partial class BridgeWorker(IServiceScopeFactory scopes, IBridgeS
         if (job.Attempt >= options.MaxAttempts)
         {
             Log.GaveUp(logger, ex, job.Id, job.Attempt);
-            if (job.Kind == JobKind.Delivery)
+            if (job.Kind == JobKind.Delivery && ex is TagNotYetPublishedException missing)
+            {
+                // verify: true and the tag never appeared: the build did not push what the mapping says.
+                await store.SetDeliveryStatusAsync(job.Key, DeliveryStatus.Skipped, "tag-not-found",
+                    $"{missing.Image} was still not in the registry after {job.Attempt} checks; check the ci mapping's tag template", CancellationToken.None);
+            }
+            else if (job.Kind == JobKind.Delivery)
             {
                 await store.SetDeliveryStatusAsync(job.Key, DeliveryStatus.Failed, "error", $"failed after {job.Attempt} attempts: {message}", CancellationToken.None);
             }

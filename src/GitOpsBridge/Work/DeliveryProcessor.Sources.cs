@@ -141,7 +141,7 @@ internal sealed partial class DeliveryProcessor
         var suite = root.GetProperty("check_suite");
         var app = suite.TryGetProperty("app", out var a) ? a : default;
         var slug = Text(app, "slug");
-        if (slug == "github-actions")
+        if (slug == "github-actions" || Text(app, "name") == "GitHub Actions")
         {
             await FinishAsync(deliveryId, DeliveryStatus.Ignored, "duplicate", "GitHub Actions runs are handled through their workflow_run event", cancellationToken);
             return;

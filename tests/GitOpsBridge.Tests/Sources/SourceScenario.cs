@@ -17,6 +17,9 @@ internal sealed class SourceScenario : IAsyncDisposable
 
     public required BridgeServer Bridge { get; init; }
 
+    /// <summary>The installation on <c>acme</c>.</summary>
+    public required long AcmeInstallationId { get; init; }
+
     public IBridgeStore Store => Bridge.Services.GetRequiredService<IBridgeStore>();
 
     /// <summary>Starts with <c>Sources:{name}:Kind = kind</c> for each pair, all owned by <c>acme</c> with <see cref="Secret"/>.</summary>
@@ -34,10 +37,10 @@ internal sealed class SourceScenario : IAsyncDisposable
         var github = await BridgeServer.StartEmulatorAsync(port);
         await github.CreateRepositoryAsync("acme", "gitops", new Dictionary<string, string>(files));
         await github.CreateRepositoryAsync("othercorp", "gitops", new Dictionary<string, string>(files));
-        github.CreateInstallation("acme", "gitops");
+        var acme = github.CreateInstallation("acme", "gitops");
         github.CreateInstallation("othercorp", "gitops");
         var bridge = await BridgeServer.StartAsync(github, port, settings: values);
-        var scenario = new SourceScenario { GitHub = github, Bridge = bridge };
+        var scenario = new SourceScenario { GitHub = github, Bridge = bridge, AcmeInstallationId = acme.Id };
         await scenario.WaitForIndexAsync("acme/gitops");
         await scenario.WaitForIndexAsync("othercorp/gitops");
         return scenario;
