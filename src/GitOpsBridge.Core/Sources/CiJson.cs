@@ -41,7 +41,21 @@ internal readonly record struct CiJson(JsonElement Element, string Path)
 
     /// <summary>The member <paramref name="name"/> as a string; absent, <c>null</c> and empty read as <see langword="null"/>.</summary>
     public string? String(string name) => Member(name, JsonValueKind.String, "a string") is { } member
-        && member.Element.GetString() is { Length: > 0 } text ? text : null;
+        && member.Text() is { Length: > 0 } text ? text : null;
+
+    /// <summary>This string value, decoded.</summary>
+    public string Text()
+    {
+        try
+        {
+            return Element.GetString() ?? "";
+        }
+        catch (InvalidOperationException) when (Element.ValueKind == JsonValueKind.String)
+        {
+            // Valid JSON can escape a lone surrogate ("\ud800"), which no .NET string decodes to.
+            throw new CiPayloadException(Path, "must be text, but holds an invalid escape (a lone UTF-16 surrogate)");
+        }
+    }
 
     /// <summary>The member <paramref name="name"/> as a non-empty string; anything else is an error.</summary>
     public string RequireString(string name) => String(name) ?? throw Missing(name);
@@ -70,10 +84,10 @@ internal readonly record struct CiJson(JsonElement Element, string Path)
             return Integer(name);
         }
 
-        var text = member.Element.GetString();
+        var text = member.Text();
         return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new CiPayloadException(member.Path, $"must be a whole number, not {DiagnosticText.Quote(text ?? "", DiagnosticText.ComponentLimit)}");
+            : throw new CiPayloadException(member.Path, $"must be a whole number, not {DiagnosticText.Quote(text, DiagnosticText.ComponentLimit)}");
     }
 
     /// <summary>The member <paramref name="name"/> as a boolean, or <see langword="null"/> when absent.</summary>
@@ -105,10 +119,24 @@ internal readonly record struct CiJson(JsonElement Element, string Path)
     }
 
     /// <summary>The member <paramref name="name"/> of any kind, or <see langword="null"/> when absent or <c>null</c>.</summary>
-    public CiJson? Child(string name) =>
-        Element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
-            ? new CiJson(value, PathOf(name))
-            : null;
+    public CiJson? Child(string name)
+    {
+        JsonElement value;
+        try
+        {
+            if (!Element.TryGetProperty(name, out value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+        }
+        catch (InvalidOperationException) when (Element.ValueKind == JsonValueKind.Object)
+        {
+            // Looking a name up decodes the escaped names it is compared with; see Text().
+            throw new CiPayloadException(Path.Length == 0 ? "the body" : Path, "has a member name with an invalid escape (a lone UTF-16 surrogate)");
+        }
+
+        return new CiJson(value, PathOf(name));
+    }
 
     /// <summary>An error for a member that must be there and is not.</summary>
     public CiPayloadException Missing(string name) => new(PathOf(name), "is missing; the vendor always sends it");

@@ -65,8 +65,9 @@ public static class CiPayloads
         {
             document = JsonDocument.Parse(payload.Body ?? "", CiJson.DocumentOptions);
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is JsonException or ArgumentException)
         {
+            // ArgumentException: a string holding a lone surrogate cannot even be transcoded to UTF-8.
             return new SourceParseResult.Rejected(MalformedJson, "the body is not valid JSON: " + DiagnosticText.Shorten(exception.Message, 200))
             {
                 EventName = eventName,

@@ -80,7 +80,7 @@ internal static class SpinnakerPayload
         try
         {
             // Cloned so the element outlives the document; the nested text is bounded by the body's own size.
-            using var document = JsonDocument.Parse(member.Element.GetString()!, CiJson.DocumentOptions);
+            using var document = JsonDocument.Parse(member.Text(), CiJson.DocumentOptions);
             return new CiJson(document.RootElement.Clone(), member.Path).AsObject();
         }
         catch (JsonException exception)
