@@ -53,7 +53,8 @@ internal static class AzureDevOpsBuildPayload
         var resource = root.RequireObject("resource");
         var status = resource.String("status");
         var result = resource.String("result");
-        var outcome = result ?? status ?? throw resource.Missing("result");
+        // A current build always has a result once completed; only the XAML-era shape puts the outcome in status.
+        var outcome = result ?? (status is null || status.Equals("completed", StringComparison.OrdinalIgnoreCase) ? throw resource.Missing("result") : status);
         if (result is not null && status is not null && !status.Equals("completed", StringComparison.OrdinalIgnoreCase))
         {
             return CiPayloads.Ignore(eventType, vendorId, $"build {resource.Integer("id")} is {CiPayloads.Show(status)}; only a completed build is a completion");

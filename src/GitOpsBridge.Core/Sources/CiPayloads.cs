@@ -35,28 +35,16 @@ public static class CiPayloads
     public static SourceParseResult Parse(SourceKind kind, SourcePayload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        Func<CiJson, SourcePayload, SourceParseResult> parse;
-        string eventName;
-        switch (kind)
+        (Func<CiJson, SourcePayload, SourceParseResult> Parse, string EventName) vendor = kind switch
         {
-            case SourceKind.GitLab:
-                (parse, eventName) = (GitLabPipelinePayload.Parse, GitLabPipelinePayload.DefaultEventName);
-                break;
-            case SourceKind.AzureDevOps:
-                (parse, eventName) = (AzureDevOpsBuildPayload.Parse, AzureDevOpsBuildPayload.DefaultEventName);
-                break;
-            case SourceKind.CircleCi:
-                (parse, eventName) = (CircleCiWorkflowPayload.Parse, CircleCiWorkflowPayload.DefaultEventName);
-                break;
-            case SourceKind.Jenkins:
-                (parse, eventName) = (JenkinsNotificationPayload.Parse, JenkinsNotificationPayload.DefaultEventName);
-                break;
-            case SourceKind.Spinnaker:
-                (parse, eventName) = (SpinnakerPayload.Parse, SpinnakerPayload.DefaultEventName);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a CI source kind; registry kinds have their own parser");
-        }
+            SourceKind.GitLab => (GitLabPipelinePayload.Parse, GitLabPipelinePayload.DefaultEventName),
+            SourceKind.AzureDevOps => (AzureDevOpsBuildPayload.Parse, AzureDevOpsBuildPayload.DefaultEventName),
+            SourceKind.CircleCi => (CircleCiWorkflowPayload.Parse, CircleCiWorkflowPayload.DefaultEventName),
+            SourceKind.Jenkins => (JenkinsNotificationPayload.Parse, JenkinsNotificationPayload.DefaultEventName),
+            SourceKind.Spinnaker => (SpinnakerPayload.Parse, SpinnakerPayload.DefaultEventName),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a CI source kind; registry kinds have their own parser"),
+        };
+        var eventName = vendor.EventName;
 
         // Known before the body is read, so even a rejected GitLab delivery keeps its id.
         var headerId = kind == SourceKind.GitLab ? GitLabPipelinePayload.VendorIdOf(payload) : null;
@@ -85,7 +73,7 @@ public static class CiPayloads
 
             try
             {
-                return parse(root, payload);
+                return vendor.Parse(root, payload);
             }
             catch (CiPayloadException exception)
             {

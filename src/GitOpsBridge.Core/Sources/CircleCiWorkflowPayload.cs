@@ -72,7 +72,7 @@ internal static class CircleCiWorkflowPayload
     }
 
     /// <summary><c>gh/acme/api</c> → <c>acme/api</c>: drops the VCS segment of a three-part slug.</summary>
-    internal static string ProjectOf(string slug)
+    private static string ProjectOf(string slug)
     {
         var parts = slug.Split('/');
         return parts.Length >= 3 && parts.All(p => p.Length > 0) ? string.Join('/', parts[1..]) : slug;

@@ -63,7 +63,7 @@ internal static class JenkinsNotificationPayload
     /// The full name in a job url relative to Jenkins' root: the segment after each <c>job/</c>, URL-decoded
     /// (<c>job/team/job/my%20api/</c> → <c>team/my api</c>); <see langword="null"/> when there is none.
     /// </summary>
-    internal static string? FullName(string? url)
+    private static string? FullName(string? url)
     {
         if (url is null)
         {

@@ -246,6 +246,32 @@ public sealed class AzureDevOpsBuildPayloadTests
     }
 
     [Fact]
+    public void Parse_CompletedWithoutResult_RejectedNamingResult()
+    {
+        // Arrange
+        var body = Remove(Modern, "resource.result");
+
+        // Act
+        var rejected = Rejected(Parse(body), CiPayloads.InvalidPayload);
+
+        // Assert
+        Assert.Equal("resource.result is missing; the vendor always sends it", rejected.Reason);
+    }
+
+    [Fact]
+    public void Parse_LegacyStatusInProgress_IgnoredAsNotACompletion()
+    {
+        // Arrange
+        var body = Set(Legacy, "resource.status", "inProgress");
+
+        // Act
+        var ignored = Ignored(Parse(body));
+
+        // Assert
+        Assert.Equal("build 2 is 'inProgress', which is not the outcome of a finished build", ignored.Reason);
+    }
+
+    [Fact]
     public void Parse_NoProjectAtAll_RejectedNamingProject()
     {
         // Arrange
@@ -299,15 +325,9 @@ public sealed class AzureDevOpsBuildPayloadTests
     {
         // Arrange
         var body = shape == "legacy" ? Legacy : Modern;
-        var expected = Completed(Parse(body));
-        var reordered = ReverseKeys(WithExtras(body));
 
-        // Act
-        var run = Completed(Parse(reordered));
-
-        // Assert
-        Assert.NotEqual(body, reordered);
-        Assert.Equal(expected, run);
+        // Act and assert
+        AssertIndifferentToExtrasAndKeyOrder(body, Parse);
     }
 
     [Fact]

@@ -50,6 +50,15 @@ internal static class CiBodies
         return root.ToJsonString();
     }
 
+    /// <summary>Asserts that members no vendor sends, and every object's members in reverse order, change nothing.</summary>
+    public static void AssertIndifferentToExtrasAndKeyOrder(string body, Func<string, SourceParseResult> parse)
+    {
+        var reordered = ReverseKeys(WithExtras(body));
+
+        Assert.NotEqual(body, reordered);
+        Assert.Equal(Completed(parse(body)), Completed(parse(reordered)));
+    }
+
     /// <summary>The run of a completion, failing the test with what the parser said otherwise.</summary>
     public static CiCompletion Completed(SourceParseResult result) =>
         Assert.IsType<SourceParseResult.Completed>(result).Run;
