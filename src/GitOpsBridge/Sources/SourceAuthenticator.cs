@@ -23,8 +23,8 @@ internal sealed class SourceAuthenticator(GoogleOidcValidator oidc)
         switch (source.Kind)
         {
             // A custom header set at the vendor: ACR webhooks' "custom headers", Harbor's "Auth Header",
-            // distribution's notifications.endpoints[].headers. Harbor sends the field as typed, so a bare secret counts too.
-            case SourceKind.Acr or SourceKind.Harbor or SourceKind.Distribution when !string.IsNullOrEmpty(secret):
+            // distribution's notifications.endpoints[].headers, an EventBridge API destination's API-key connection. Harbor sends the field as typed, so a bare secret counts too.
+            case SourceKind.Acr or SourceKind.Harbor or SourceKind.Distribution or SourceKind.Ecr when !string.IsNullOrEmpty(secret):
                 return SecretEquals(BearerValue(authorization) ?? authorization, secret);
             case SourceKind.GitLab when !string.IsNullOrEmpty(secret):
                 return SecretEquals(request.Headers["X-Gitlab-Token"].ToString(), secret);

@@ -140,7 +140,7 @@ internal static partial class SourceEndpoints
     /// <summary>How a source of that kind authenticates, for the 401's reason; names mechanisms, never values.</summary>
     internal static string Mechanism(SourceKind kind) => kind switch
     {
-        SourceKind.Acr or SourceKind.Harbor or SourceKind.Distribution => "?token= or Authorization: Bearer",
+        SourceKind.Acr or SourceKind.Harbor or SourceKind.Distribution or SourceKind.Ecr => "?token= or Authorization: Bearer",
         SourceKind.GitLab => "?token= or X-Gitlab-Token",
         SourceKind.AzureDevOps => "?token= or Basic authentication with the secret as password",
         SourceKind.CircleCi => "?token= or the circleci-signature HMAC",

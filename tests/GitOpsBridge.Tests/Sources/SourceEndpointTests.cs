@@ -109,7 +109,7 @@ public sealed class SourceEndpointTests
         { "quay", "registries", "Authorization" },
         { "distribution", "registries", "Bearer" },
         { "gar", "registries", "Bearer" },
-        { "ecr", "registries", "Authorization" },
+        { "ecr", "registries", "Bearer" },
         { "gitlab", "ci", "X-Gitlab-Token" },
         { "azuredevops", "ci", "Basic" },
         { "circleci", "ci", "circleci-signature" },
