@@ -77,15 +77,85 @@ public static class RegistryPayloads
             throw new RegistryPayloadException(RegistryReasons.MalformedJson, what + " is empty");
         }
 
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(text, Options);
+            document = JsonDocument.Parse(text, Options);
         }
         catch (JsonException exception)
         {
             throw new RegistryPayloadException(
                 RegistryReasons.MalformedJson,
                 what + " is not valid JSON: " + DiagnosticText.Shorten(exception.Message, 200));
+        }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-member check unescapes every member name and throws this on a lone surrogate (.NET 10).
+            throw new RegistryPayloadException(
+                RegistryReasons.MalformedJson,
+                what + " has a member name that is not valid Unicode (an escaped lone surrogate)");
+        }
+
+        if (FirstBrokenString(document.RootElement) is { } path)
+        {
+            document.Dispose();
+            throw new RegistryPayloadException(
+                RegistryReasons.MalformedJson,
+                $"{what} has a string that is not valid Unicode (an escaped lone surrogate) at {path}");
+        }
+
+        return document;
+    }
+
+    // JSON text may escape half a surrogate pair ("\ud800"); System.Text.Json parses it but throws
+    // InvalidOperationException when the string or member name is read. Finding them up front keeps
+    // every later read safe. Recursion is bounded by MaxDepth.
+    private static string? FirstBrokenString(JsonElement element, string path = "the body")
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return Readable(element.GetString) ? null : path;
+            case JsonValueKind.Object:
+                foreach (JsonProperty member in element.EnumerateObject())
+                {
+                    if (!Readable(() => member.Name))
+                    {
+                        return path + " (a member name)";
+                    }
+
+                    if (FirstBrokenString(member.Value, "'" + member.Name + "'") is { } broken)
+                    {
+                        return broken;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    if (FirstBrokenString(item, path) is { } broken)
+                    {
+                        return broken;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool Readable(Func<string?> read)
+    {
+        try
+        {
+            read();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 }

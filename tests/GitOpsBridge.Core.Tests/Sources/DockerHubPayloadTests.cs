@@ -150,4 +150,21 @@ public sealed class DockerHubPayloadTests
     {
         AssertRejected(Parse(SourceKind.DockerHub, body), "malformed-json", reason);
     }
+
+    [Fact]
+    public void Parse_TagWithLoneSurrogateEscape_RejectedNotThrown()
+    {
+        // "\ud800" is valid JSON text but no valid string: System.Text.Json refuses to read it as one.
+        string body = """{"push_data":{"tag":"\ud800"},"repository":{"repo_name":"a/b"}}""";
+
+        AssertRejected(Parse(SourceKind.DockerHub, body), "malformed-json", "not valid Unicode (an escaped lone surrogate) at 'tag'");
+    }
+
+    [Fact]
+    public void Parse_MemberNameWithLoneSurrogateEscape_RejectedNotThrown()
+    {
+        string body = """{"push_data":{"\udc00":1,"tag":"1.0"},"repository":{"repo_name":"a/b"}}""";
+
+        AssertRejected(Parse(SourceKind.DockerHub, body), "malformed-json", "not valid Unicode");
+    }
 }
