@@ -28,6 +28,13 @@ public static class RegistryPayloads
     // Duplicate members are refused: a body with two "tag"s could be read one way here and another way by a proxy.
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
 
+    /// <summary>Whether <paramref name="kind"/> is a registry kind, one that <see cref="Parse"/> reads.</summary>
+    /// <param name="kind">A source kind.</param>
+    /// <returns><see langword="true"/> for <see cref="SourceKind.DockerHub"/> to <see cref="SourceKind.Ecr"/>.</returns>
+    public static bool IsRegistryKind(SourceKind kind) =>
+        kind is SourceKind.DockerHub or SourceKind.Acr or SourceKind.Harbor or SourceKind.Quay
+            or SourceKind.Distribution or SourceKind.Gar or SourceKind.Ecr;
+
     /// <summary>Parses one registry notification.</summary>
     /// <param name="kind">The source's kind; must be a registry kind.</param>
     /// <param name="payload">The request body and headers.</param>

@@ -77,6 +77,23 @@ public sealed class RegistryPayloadsTests
     }
 
     [Fact]
+    public void IsRegistryKind_EveryKind_TrueExactlyForTheSevenRegistries()
+    {
+        SourceKind[] registries = Enum.GetValues<SourceKind>().Where(RegistryPayloads.IsRegistryKind).ToArray();
+
+        Assert.Equal(RegistryKinds, registries);
+    }
+
+    [Fact]
+    public void Parse_EveryRegistryKind_Dispatches()
+    {
+        // An empty object reaches each vendor's parser, which names the first field it misses.
+        var reasons = RegistryKinds.Select(kind => Assert.IsType<SourceParseResult.Rejected>(Parse(kind, "{}")).Reason).ToArray();
+
+        Assert.Equal(RegistryKinds.Length, reasons.Distinct().Count());
+    }
+
+    [Fact]
     public void Parse_NullPayload_ThrowsArgumentNull()
     {
         Assert.Throws<ArgumentNullException>(() => RegistryPayloads.Parse(SourceKind.DockerHub, null!));
