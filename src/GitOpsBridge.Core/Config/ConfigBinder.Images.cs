@@ -218,7 +218,7 @@ internal sealed partial class ConfigBinder
 
         var fields = new Fields(this, mapping, path, entry.Key.Position, CiKeys);
         var repository = ReadRequiredString(fields, "repository", value =>
-            ConfigSyntax.CiRepository().MatchesWhole(value) ? null : $"expected owner/name or a project path such as acme/api; got {ConfigPath.Quote(value)}");
+            ConfigSyntax.CiRepository().MatchesWhole(value) ? null : $"expected owner/name, a project path such as group/sub/api, or a single project name; got {ConfigPath.Quote(value)}");
         var workflow = ReadString(fields, "workflow", nullable: true);
         var branches = ReadStringList(fields, "branches", CheckBranch) ?? [];
         string? tag = null;

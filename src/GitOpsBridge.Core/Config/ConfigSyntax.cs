@@ -30,8 +30,8 @@ internal static partial class ConfigSyntax
     /// <summary>A Flux ImagePolicy as namespace:name (a DNS label and a DNS subdomain).</summary>
     public const string FluxPolicyPattern = "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$";
 
-    /// <summary>A CI source: owner/name or a deeper project path (GitLab groups, Azure DevOps org/project/repo).</summary>
-    public const string CiRepositoryPattern = "^[^/\\s]+(?:/[^/\\s]+)+$";
+    /// <summary>A CI source: owner/name, a deeper project path (GitLab groups), or one name (a Spinnaker application, an Azure DevOps project, a Jenkins job).</summary>
+    public const string CiRepositoryPattern = "^[^/\\s]+(?:/[^/\\s]+)*$";
 
     /// <summary>A branch name as git check-ref-format accepts it (without refs/heads/).</summary>
     public const string BranchPattern =

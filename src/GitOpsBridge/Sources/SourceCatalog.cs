@@ -34,8 +34,7 @@ internal sealed class SourceCatalog
 
     public ConfiguredSource? Find(string name) => sources.GetValueOrDefault(name);
 
-    public static bool IsRegistryKind(SourceKind kind) => kind is SourceKind.DockerHub or SourceKind.Acr or SourceKind.Harbor
-        or SourceKind.Quay or SourceKind.Distribution or SourceKind.Gar or SourceKind.Ecr;
+    public static bool IsRegistryKind(SourceKind kind) => RegistryPayloads.IsRegistryKind(kind);
 
     /// <summary>The lower-case word for a kind, as written in configuration.</summary>
     public static string KindName(SourceKind kind) => Kinds.First(k => k.Value == kind).Key;

@@ -53,9 +53,9 @@ internal static partial class WebhookRequests
         return Results.Json(new { id, error = reason }, statusCode: statusCode);
     }
 
-    /// <summary>An event name as stored: letters, digits and <c>_ . - space</c>, at most 100 characters, else <c>unknown</c>.</summary>
+    /// <summary>An event name as stored: letters, digits and <c>_ . - : space</c>, at most 100 characters, else <c>unknown</c>.</summary>
     public static string SafeEventName(string eventName) =>
-        eventName.Length is > 0 and <= 100 && eventName.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or ' ') ? eventName : "unknown";
+        eventName.Length is > 0 and <= 100 && eventName.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or ':' or ' ') ? eventName : "unknown";
 
     public static string Sha256(byte[] body) => Convert.ToHexStringLower(SHA256.HashData(body));
 

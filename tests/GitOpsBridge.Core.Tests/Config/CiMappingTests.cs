@@ -62,12 +62,21 @@ public sealed class CiMappingTests
     }
 
     [Theory]
-    [InlineData("acme")]
+    [InlineData("acme//api")]
     [InlineData("acme/")]
     [InlineData("acme api/x")]
     public void Validate_BadCiRepository_IsRejected(string repository)
     {
         ConfigAssert.SingleError(WithCi($"{{ repository: \"{repository}\", tag: \"{{sha}}\" }}"), 5, 23, "images.api.ci.repository: expected owner/name");
+    }
+
+    [Theory]
+    [InlineData("api")]
+    [InlineData("be9b3917-87e6-42a4-a549-2bc06a7a878f")]
+    public void Validate_SingleNameCiProject_IsAccepted(string repository)
+    {
+        // A Spinnaker application, an Azure DevOps project, a top-level Jenkins job.
+        ConfigAssert.Valid(WithCi($"{{ repository: \"{repository}\", tag: \"{{sha}}\" }}"));
     }
 
     [Fact]

@@ -78,7 +78,7 @@ public sealed class SchemaTests
         { ImageHeader + "    sources: github\n", "expected a list" },
         { ImageHeader + "    sources: [github, github]\n", "duplicate entry" },
         { ImageHeader + "    ci: { repository: acme/api }\n", "missing required key \"tag\"" },
-        { ImageHeader + "    ci: { repository: acme, tag: x }\n", "expected owner/name" },
+        { ImageHeader + "    ci: { repository: acme//api, tag: x }\n", "expected owner/name" },
         { ImageHeader + "    ci: { repository: acme/api, tag: \"{foo}\" }\n", "unknown placeholder" },
         { ImageHeader + "    ci: { repository: acme/api, tag: \"a b\" }\n", "cannot appear in an image tag" },
         { ImageHeader + "    ci: { repository: acme/api, tag: x, verify: \"false\" }\n", "expected true or false" },
