@@ -47,7 +47,7 @@ internal static class ProcessRunner
         string workingDirectory,
         IEnumerable<string> args,
         string? stdin = null,
-        IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyDictionary<string, string?>? environment = null,
         TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo(file)
@@ -63,7 +63,8 @@ internal static class ProcessRunner
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        // A null value removes the variable from the inherited environment.
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             info.Environment[key] = value;
         }
