@@ -68,7 +68,7 @@ public sealed class BicepTests
     public async Task Lint_UnusedParameter_Fails()
     {
         using var temp = new TempDirectory();
-        CopyDirectory(RepositoryPaths.Infra, temp.Path);
+        temp.CopyFrom(RepositoryPaths.Infra);
         await File.AppendAllTextAsync(Path.Combine(temp.Path, "main.bicep"), "\nparam leftOver string = 'unused'\n");
 
         var result = await BicepCli.RunAsync(temp.Path, ["lint", "main.bicep"]);
@@ -207,14 +207,4 @@ public sealed class BicepTests
     // ARM expressions quote with ', which the default encoder would escape.
     private static string Text(JsonNode node) =>
         node.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
 }

@@ -18,6 +18,17 @@ internal sealed class TempDirectory : IDisposable
         return full;
     }
 
+    /// <summary>Copies a directory tree of the repository into this one, under <paramref name="into"/>.</summary>
+    public void CopyFrom(string source, string into = "")
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = System.IO.Path.Combine(Path, into, System.IO.Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
     public void Dispose()
     {
         try
