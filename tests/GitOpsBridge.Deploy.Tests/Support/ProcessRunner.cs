@@ -17,19 +17,7 @@ internal static class ProcessRunner
     /// <summary>For attribute constructors, which cannot await: a short probe such as `kubectl version`.</summary>
     public static ProcessResult Run(string file, string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
+        using var process = Start(file, workingDirectory, args, redirectStdin: false, environment: null);
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
         if (!process.WaitForExit(DefaultTimeout))
@@ -50,26 +38,7 @@ internal static class ProcessRunner
         IReadOnlyDictionary<string, string?>? environment = null,
         TimeSpan? timeout = null)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        // A null value removes the variable from the inherited environment.
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
+        using var process = Start(file, workingDirectory, args, redirectStdin: stdin is not null, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
@@ -86,9 +55,33 @@ internal static class ProcessRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not finish in {timeout ?? DefaultTimeout}");
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {timeout ?? DefaultTimeout}");
         }
 
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    private static Process Start(string file, string workingDirectory, IEnumerable<string> args, bool redirectStdin, IReadOnlyDictionary<string, string?>? environment)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = redirectStdin,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // A null value removes the variable from the inherited environment.
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[key] = value;
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
     }
 }
