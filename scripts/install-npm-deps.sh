@@ -2,7 +2,10 @@
 # Installs the npm packages the test suites read at run time into <repo>/.cache/npm:
 #   @octokit/openapi          GitHub's REST description (generated/api.github.com.json), used by the
 #                             GitHub emulator to validate every request and response;
-#   @octokit/webhooks-examples real webhook payloads.
+#   @octokit/webhooks-examples real webhook payloads;
+#   kubernetes-models,        Kubernetes, Argo CD and Flux object classes whose validate() checks
+#   @kubernetes-models/argo-cd, rendered manifests against their schemas offline
+#   @kubernetes-models/flux-cd  (tests/GitOpsBridge.Deploy.Tests/validate-k8s.mjs).
 # Idempotent: a package already present at its pinned version is not fetched again.
 set -euo pipefail
 
@@ -13,6 +16,9 @@ prefix="$repo_root/.cache/npm"
 packages=(
   "@octokit/openapi@23.0.2"
   "@octokit/webhooks-examples@7.6.1"
+  "kubernetes-models@5.1.0"
+  "@kubernetes-models/argo-cd@4.0.0"
+  "@kubernetes-models/flux-cd@4.0.0"
 )
 
 installed_version() {

@@ -1,0 +1,2 @@
+global using System.Text.Json.Nodes;
+global using GitOpsBridge.Deploy.Tests.Support;
