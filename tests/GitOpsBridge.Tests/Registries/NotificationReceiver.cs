@@ -50,7 +50,7 @@ public sealed class NotificationReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             receiver.Add(new ReceivedNotification(headers, context.Request.ContentType ?? string.Empty, body));
-            return Results.Ok();
+            context.Response.StatusCode = StatusCodes.Status200OK;
         });
         await app.StartAsync(cancellationToken);
         receiver.Url = new Uri(new Uri(app.Urls.First()), "/events");

@@ -27,6 +27,9 @@ public sealed class OciImage
 
     private static readonly string[] Architectures = ["amd64", "arm64", "ppc64le", "s390x"];
 
+    // Media types hold '+', which the default encoder writes as \u002B; real tools write it plainly.
+    private static readonly JsonSerializerOptions Plain = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private OciImage(string directory, string digest, string mediaType)
     {
         Directory = directory;
@@ -70,7 +73,7 @@ public sealed class OciImage
                 ["mediaType"] = IndexMediaType,
                 ["manifests"] = new JsonArray([.. manifests.Select(m => m.ToJson())]),
             };
-            top = WriteBlob(directory, IndexMediaType, Encoding.UTF8.GetBytes(index.ToJsonString()), null);
+            top = WriteBlob(directory, IndexMediaType, Encoding.UTF8.GetBytes(index.ToJsonString(Plain)), null);
         }
 
         var layoutIndex = new JsonObject
@@ -78,7 +81,7 @@ public sealed class OciImage
             ["schemaVersion"] = 2,
             ["manifests"] = new JsonArray(top.ToJson(new JsonObject { ["org.opencontainers.image.ref.name"] = RefName })),
         };
-        File.WriteAllText(Path.Combine(directory, "index.json"), layoutIndex.ToJsonString());
+        File.WriteAllText(Path.Combine(directory, "index.json"), layoutIndex.ToJsonString(Plain));
         return new OciImage(directory, top.Digest, top.MediaType);
     }
 
@@ -107,7 +110,7 @@ public sealed class OciImage
             ["config"] = new JsonObject(),
             ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray("sha256:" + Hex(tarBytes)) },
         };
-        var configBlob = WriteBlob(directory, "application/vnd.oci.image.config.v1+json", Encoding.UTF8.GetBytes(config.ToJsonString()), null);
+        var configBlob = WriteBlob(directory, "application/vnd.oci.image.config.v1+json", Encoding.UTF8.GetBytes(config.ToJsonString(Plain)), null);
         var manifest = new JsonObject
         {
             ["schemaVersion"] = 2,
@@ -115,7 +118,7 @@ public sealed class OciImage
             ["config"] = configBlob.ToJson(),
             ["layers"] = new JsonArray(layer.ToJson()),
         };
-        return WriteBlob(directory, ManifestMediaType, Encoding.UTF8.GetBytes(manifest.ToJsonString()), architecture);
+        return WriteBlob(directory, ManifestMediaType, Encoding.UTF8.GetBytes(manifest.ToJsonString(Plain)), architecture);
     }
 
     private static Descriptor WriteBlob(string directory, string mediaType, byte[] content, string? architecture)

@@ -64,7 +64,7 @@ public sealed class RegistryClientTests
     }
 
     [RegistryFact]
-    public async Task ListTagsAsync_FiveTagsInPagesOfTwo_FollowsLinkHeadersToEveryTag()
+    public async Task ListTagsAsync_FivePushedTags_ListsEveryTag()
     {
         await using var registry = await RegistryServer.StartAsync(Anonymous);
         string[] tags = ["1.0.0", "1.1.0", "1.2.0", "2.0.0", "2.1.0"];
@@ -73,32 +73,13 @@ public sealed class RegistryClientTests
             await registry.PushAsync("team/app", tag);
         }
 
+        // Debian's distribution 2.8 ignores n on tags/list (tag pagination came with distribution 3),
+        // so the Link-following is tested in RegistryClientUnitTests; here the real answer is read.
         using var services = RegistryClients.For(registry, new Dictionary<string, string?> { ["Registries:TagPageSize"] = "2" });
 
         var listed = await services.GetRequiredService<IRegistryClient>().ListTagsAsync($"{registry.Host}/team/app");
 
         Assert.Equal(tags, listed.Order(StringComparer.Ordinal));
-    }
-
-    [RegistryFact]
-    public async Task ListTagsAsync_MorePagesThanMaxTagPages_StopsAfterMaxTagPages()
-    {
-        await using var registry = await RegistryServer.StartAsync(Anonymous);
-        foreach (var tag in new[] { "a1", "a2", "a3", "a4", "a5" })
-        {
-            await registry.PushAsync("team/app", tag);
-        }
-
-        using var services = RegistryClients.For(registry, new Dictionary<string, string?>
-        {
-            ["Registries:TagPageSize"] = "2",
-            ["Registries:MaxTagPages"] = "2",
-        });
-
-        var listed = await services.GetRequiredService<IRegistryClient>().ListTagsAsync($"{registry.Host}/team/app");
-
-        // distribution lists tags in lexical order, so two pages of two are the first four.
-        Assert.Equal(["a1", "a2", "a3", "a4"], listed);
     }
 
     [RegistryFact]
@@ -173,7 +154,7 @@ public sealed class RegistryClientTests
 
         Assert.Equal(first, await client.ResolveDigestAsync(ImageReference.Parse($"{registry.Host}/team/app:1.0.0")));
         Assert.Equal(second, await client.ResolveDigestAsync(ImageReference.Parse($"{registry.Host}/team/app:1.1.0")));
-        Assert.Equal(["1.0.0", "1.1.0"], await client.ListTagsAsync($"{registry.Host}/team/app"));
+        Assert.Equal(["1.0.0", "1.1.0"], (await client.ListTagsAsync($"{registry.Host}/team/app")).Order(StringComparer.Ordinal));
 
         Assert.Equal(before + 1, tokens.BasicTokenRequests);
     }

@@ -135,6 +135,34 @@ public sealed class RegistryClientUnitTests
     }
 
     [Fact]
+    public async Task ListTagsAsync_FiveTagsInPagesOfTwo_FollowsLinkHeadersAcrossThreePages()
+    {
+        var handler = new RecordingHandler(PaginatedTags(["1.0.0", "1.1.0", "1.2.0", "2.0.0", "2.1.0"]));
+
+        var listed = await Client(handler, new RegistryOptions { TagPageSize = 2 }).ListTagsAsync("registry.example.com/acme/api");
+
+        Assert.Equal(["1.0.0", "1.1.0", "1.2.0", "2.0.0", "2.1.0"], listed);
+        Assert.Equal(
+            [
+                "https://registry.example.com/v2/acme/api/tags/list?n=2",
+                "https://registry.example.com/v2/acme/api/tags/list?last=1.1.0&n=2",
+                "https://registry.example.com/v2/acme/api/tags/list?last=2.0.0&n=2",
+            ],
+            handler.Requests.Select(r => r.Uri.ToString()));
+    }
+
+    [Fact]
+    public async Task ListTagsAsync_MorePagesThanMaxTagPages_StopsAfterMaxTagPages()
+    {
+        var handler = new RecordingHandler(PaginatedTags(["a1", "a2", "a3", "a4", "a5"]));
+
+        var listed = await Client(handler, new RegistryOptions { TagPageSize = 2, MaxTagPages = 2 }).ListTagsAsync("registry.example.com/acme/api");
+
+        Assert.Equal(["a1", "a2", "a3", "a4"], listed);
+        Assert.Equal(2, handler.Requests.Count);
+    }
+
+    [Fact]
     public async Task ListTagsAsync_NextLinkToAnotherHost_IsNotFollowed()
     {
         var handler = new RecordingHandler(_ => Respond(
@@ -201,14 +229,30 @@ public sealed class RegistryClientUnitTests
 
     private static RegistryClient Client(RecordingHandler handler, RegistryOptions? options = null)
     {
+        // The fake clock never moves here, so the rate limit (tested on its own above) is off.
+        options ??= new RegistryOptions();
+        options.RequestsPerSecond = 0;
         var http = new HttpClient(handler);
         return new RegistryClient(
             () => http,
-            options ?? new RegistryOptions(),
+            options,
             new FakeTimeProvider(DateTimeOffset.UtcNow),
             new Lazy<TokenCredential>(() => throw new InvalidOperationException("no Azure in this test")),
             NullLogger<RegistryClient>.Instance);
     }
+
+    /// <summary>tags/list as distribution 3 pages it: sorted, <c>n</c> per page, <c>last</c> to continue, a relative Link while more remain.</summary>
+    private static Func<SeenRequest, HttpResponseMessage> PaginatedTags(string[] tags) => request =>
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(request.Uri.Query);
+        var n = int.Parse(query["n"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var rest = tags.Order(StringComparer.Ordinal).Where(t => query["last"] is not { } last || string.CompareOrdinal(t, last) > 0).ToList();
+        var page = rest.Take(n).ToList();
+        var body = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new { name = "acme/api", tags = page }));
+        return rest.Count > n
+            ? Respond(HttpStatusCode.OK, body, [("Link", $"<{request.Uri.AbsolutePath}?last={page[^1]}&n={n}>; rel=\"next\"")])
+            : Respond(HttpStatusCode.OK, body);
+    };
 
     private static HttpResponseMessage Respond(HttpStatusCode status, byte[]? body = null, (string Name, string Value)[]? headers = null)
     {

@@ -103,8 +103,10 @@ public sealed class RegistryTokenServer : IAsyncDisposable
         var app = builder.Build();
         RegistryTokenServer? server = null;
         app.MapGet("/oauth2/token", (HttpContext context) => server!.BasicToken(context));
-        app.MapPost("/oauth2/token", async (HttpContext context) => server!.RefreshGrant(await context.Request.ReadFormAsync(context.RequestAborted)));
-        app.MapPost("/oauth2/exchange", async (HttpContext context) => server!.Exchange(await context.Request.ReadFormAsync(context.RequestAborted)));
+
+        // HttpRequest, not HttpContext: a lambda of HttpContext returning a Task binds as a RequestDelegate and its IResult is dropped.
+        app.MapPost("/oauth2/token", async (HttpRequest request) => server!.RefreshGrant(await request.ReadFormAsync(request.HttpContext.RequestAborted)));
+        app.MapPost("/oauth2/exchange", async (HttpRequest request) => server!.Exchange(await request.ReadFormAsync(request.HttpContext.RequestAborted)));
         await app.StartAsync(cancellationToken);
         server = new RegistryTokenServer(app, key, certificate, options, new Uri(app.Urls.First()));
         return server;
