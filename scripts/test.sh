@@ -13,6 +13,9 @@ log() { printf '[test.sh] %s\n' "$*" >&2; }
 # --- Debian peers -------------------------------------------------------------------------
 missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
+# A real OCI registry (CNCF distribution) and skopeo to push to it, for the registry tests.
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
 for extra in ${TEST_APT_PACKAGES:-}; do dpkg -s "$extra" >/dev/null 2>&1 || missing+=("$extra"); done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
