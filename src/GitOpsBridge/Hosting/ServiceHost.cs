@@ -1,6 +1,7 @@
 using GitOpsBridge.Deliveries;
 using GitOpsBridge.Git;
 using GitOpsBridge.GitHub;
+using GitOpsBridge.Registries;
 using GitOpsBridge.Secrets;
 using GitOpsBridge.Sources;
 using GitOpsBridge.Storage;
@@ -84,7 +85,7 @@ internal static class ServiceHost
         services.AddSingleton(configuration.GetSection("Worker").Get<WorkerOptions>() ?? new WorkerOptions());
         services.AddSingleton(configuration.GetSection("Recovery").Get<RecoveryOptions>() ?? new RecoveryOptions());
         services.AddSingleton<IndexReadiness>();
-        services.AddSingleton<IImageLookup, RegistryImageLookup>();
+        services.AddRegistryClient(configuration);
         services.AddScoped<DeliveryProcessor>();
         services.AddScoped<TargetReconciler>();
         services.AddScoped<RepositoryIndexer>();

@@ -211,7 +211,7 @@ internal sealed partial class DeliveryProcessor
     {
         foreach (var image in images.Where(i => i.Verify))
         {
-            if (!await lookup.TagExistsAsync(image.Image, cancellationToken))
+            if (!await registry.TagExistsAsync(image.Image, cancellationToken))
             {
                 throw new TagNotYetPublishedException(image.Image);
             }

@@ -5,6 +5,7 @@ using GitOpsBridge.Core.Planning;
 using GitOpsBridge.Core.Policies;
 using GitOpsBridge.Core.Sources;
 using GitOpsBridge.GitHub;
+using GitOpsBridge.Registries;
 using GitOpsBridge.Sources;
 using GitOpsBridge.Storage;
 
@@ -15,7 +16,7 @@ namespace GitOpsBridge.Work;
 /// the same installation that track the image, updates each affected target's desired versions and
 /// queues the target. Tenant isolation holds here: only the delivery's installation is searched.
 /// </summary>
-internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi github, IndexReadiness readiness, SourceCatalog sources, IImageLookup lookup, TimeProvider time, ILogger<DeliveryProcessor> logger)
+internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi github, IndexReadiness readiness, SourceCatalog sources, IRegistryClient registry, TimeProvider time, ILogger<DeliveryProcessor> logger)
 {
     public async Task ProcessAsync(string deliveryId, CancellationToken cancellationToken)
     {
@@ -179,10 +180,21 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
                 if (environments.Count > 0 && alias.Digest != DigestMode.Keep && published.Image.Digest is null)
                 {
                     // A registry that does not send digests (Docker Hub, a CI run) for an image the config pins by digest.
-                    if (await lookup.ResolveDigestAsync(published.Image, cancellationToken) is not { } digest)
+                    string? digest;
+                    try
+                    {
+                        digest = await registry.ResolveDigestAsync(published.Image, cancellationToken);
+                    }
+                    catch (RegistryException ex) when (!ex.IsTransient)
+                    {
+                        digest = null;
+                        Log.DigestUnavailable(logger, published.Image.ToString(), ex.Message);
+                    }
+
+                    if (digest is null)
                     {
                         await store.AddTargetOutcomeAsync(deliveryId, new TargetOutcome(repo.Repository, "", DeliveryStatus.Skipped, "digest-unknown",
-                            $"images.{alias.Alias} is written with its digest ({alias.Digest.ToString().ToLowerInvariant()}), and the registry has no digest for {published.Image}", null, null, null), cancellationToken);
+                            $"images.{alias.Alias} is written with its digest ({alias.Digest.ToString().ToLowerInvariant()}), and the registry gave no digest for {published.Image}", null, null, null), cancellationToken);
                         continue;
                     }
 
@@ -393,6 +405,9 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "No digest for {Image}: {Error}")]
+        public static partial void DigestUnavailable(ILogger logger, string image, string error);
+
         [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Delivery {DeliveryId} finished as {Status} ({Code})")]
         public static partial void Finished(ILogger logger, string deliveryId, DeliveryStatus status, string code);
     }
