@@ -30,7 +30,16 @@ internal static class ServiceHost
     public static async Task<int> RunAsync(string[] args, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.AddGitOpsBridge();
+        try
+        {
+            builder.AddGitOpsBridge();
+        }
+        catch (GitHubConfigurationException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            return 1;
+        }
+
         await using var app = builder.Build();
         app.UseGitOpsBridge();
         try
@@ -62,7 +71,7 @@ internal static class ServiceHost
         AddSecrets(services, configuration, storage, System.IO.Path.GetDirectoryName(dbPath)!);
         services.AddSingleton<IBridgeStore>(sp => new SqliteBridgeStore(dbPath, sp.GetRequiredService<TimeProvider>()));
 
-        var github = configuration.GetSection("GitHub").Get<GitHubOptions>() ?? new GitHubOptions();
+        var github = BindGitHubOptions(configuration);
         services.AddSingleton(github);
         services.AddSingleton<IAppKeySource, SecretAppKeySource>();
         services.AddSingleton<AppJwtFactory>();
@@ -88,6 +97,23 @@ internal static class ServiceHost
         services.AddHostedService<BridgeWorker>();
         services.AddHostedService<StartupIndexing>();
         return builder;
+    }
+
+    /// <summary>
+    /// Binds section <c>GitHub</c> except <c>AppId</c>: the App id is a secret like the key (it may be
+    /// empty in configuration and come from Key Vault or first-run setup), so an empty or malformed
+    /// value must reach the start-up check instead of failing the binder. <see cref="GitHubOptions.AppId"/>
+    /// keeps the configured id when there is one.
+    /// </summary>
+    private static GitHubOptions BindGitHubOptions(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("GitHub");
+        var withoutAppId = new ConfigurationBuilder()
+            .AddInMemoryCollection(section.AsEnumerable(makePathsRelative: true).Where(p => !string.Equals(p.Key, "AppId", StringComparison.OrdinalIgnoreCase)))
+            .Build();
+        var github = withoutAppId.Get<GitHubOptions>() ?? new GitHubOptions();
+        github.AppId = long.TryParse(section["AppId"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : 0;
+        return github;
     }
 
     /// <summary>
