@@ -48,6 +48,9 @@ internal sealed class EmulatorState(GitHubEmulatorOptions options, AppIdentity a
 
     public RateLimitLedger RateLimits { get; } = new();
 
+    /// <summary>Manifest codes not yet converted, by code.</summary>
+    public Dictionary<string, ManifestRecord> Manifests { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Test seam: rewrites a response body (by route key) before it is validated, to prove validation catches a bad one.</summary>
     public Func<string, byte[], byte[]>? ResponseTamper { get; set; }
 
@@ -119,6 +122,9 @@ internal sealed class EmulatorState(GitHubEmulatorOptions options, AppIdentity a
         }
     }
 }
+
+/// <summary>A submitted App manifest waiting for its conversion; GitHub's code is valid for one hour, once.</summary>
+internal sealed record ManifestRecord(string Code, System.Text.Json.Nodes.JsonObject Manifest, AccountRecord Owner, DateTimeOffset IssuedAt);
 
 internal sealed record AccountRecord(long Id, string Login, string Type);
 

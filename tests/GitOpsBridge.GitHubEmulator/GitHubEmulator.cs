@@ -214,6 +214,50 @@ public sealed class GitHubEmulator : IAsyncDisposable
         return Describe(repository);
     }
 
+    /// <summary>
+    /// What a person does on GitHub's "Create GitHub App" page after a client posted a manifest to
+    /// <c>/settings/apps/new</c>: GitHub keeps the manifest and redirects the browser to the
+    /// manifest's <c>redirect_url</c> with the returned code, which
+    /// <c>POST /app-manifests/{code}/conversions</c> exchanges once, within an hour, for the App.
+    /// </summary>
+    /// <param name="manifestJson">The manifest as the form's <c>manifest</c> field holds it.</param>
+    /// <param name="owner">The user or organization the App is registered under.</param>
+    /// <exception cref="ArgumentException">The manifest is not a JSON object with GitHub's required <c>url</c> (and <c>hook_attributes.url</c> when hooks are given).</exception>
+    public string CreateManifestCode(string manifestJson, string owner = "octocat")
+    {
+        System.Text.Json.Nodes.JsonObject manifest;
+        try
+        {
+            manifest = System.Text.Json.Nodes.JsonNode.Parse(manifestJson) as System.Text.Json.Nodes.JsonObject
+                ?? throw new ArgumentException("The manifest is not a JSON object.", nameof(manifestJson));
+        }
+        catch (System.Text.Json.JsonException exception)
+        {
+            throw new ArgumentException($"The manifest is not JSON: {exception.Message}", nameof(manifestJson), exception);
+        }
+
+        static bool IsUrl(System.Text.Json.Nodes.JsonNode? node) =>
+            node is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) && Uri.TryCreate(text, UriKind.Absolute, out _);
+        if (!IsUrl(manifest["url"]))
+        {
+            throw new ArgumentException("GitHub requires the manifest's url (the App's homepage).", nameof(manifestJson));
+        }
+
+        if (manifest["hook_attributes"] is { } hooks && !IsUrl(hooks["url"]))
+        {
+            throw new ArgumentException("GitHub requires hook_attributes.url when hook_attributes is given.", nameof(manifestJson));
+        }
+
+        var code = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+        var account = _state.Account(owner);
+        lock (_state.Sync)
+        {
+            _state.Manifests[code] = new ManifestRecord(code, manifest, account, _state.Now);
+        }
+
+        return code;
+    }
+
     /// <summary>Installs the App on an account with access to some of its (existing) repositories.</summary>
     public EmulatedInstallation CreateInstallation(string account, params string[] repositories)
     {

@@ -18,6 +18,9 @@ public static class GitHubRoutes
     /// <summary>apps/get-repo-installation (App JWT).</summary>
     public const string GetRepositoryInstallation = "GET /repos/{owner}/{repo}/installation";
 
+    /// <summary>apps/create-from-manifest (no authentication: the one-hour code is the credential).</summary>
+    public const string CreateAppFromManifest = "POST /app-manifests/{code}/conversions";
+
     /// <summary>apps/list-repos-accessible-to-installation.</summary>
     public const string ListInstallationRepositories = "GET /installation/repositories";
 

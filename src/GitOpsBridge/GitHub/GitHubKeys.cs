@@ -42,6 +42,17 @@ public static class GitHubKeys
                 "The GitHub App's private key is not set: set GitHub:PrivateKey to the PEM text or GitHub:PrivateKeyPath to the .pem file GitHub gave you.");
         }
 
+        return Import(pem, source);
+    }
+
+    /// <summary>
+    /// Imports PEM text (PKCS#1 or PKCS#8, literal <c>\n</c> sequences accepted) as an RSA key.
+    /// <paramref name="source"/> names where the text came from in error messages.
+    /// </summary>
+    /// <exception cref="GitHubConfigurationException">The text is not an unencrypted RSA private key; the message never contains the text.</exception>
+    public static RSA Import(string pem, string source)
+    {
+        ArgumentNullException.ThrowIfNull(pem);
         if (!pem.Contains('\n', StringComparison.Ordinal) && pem.Contains("\\n", StringComparison.Ordinal))
         {
             pem = pem.Replace("\\n", "\n", StringComparison.Ordinal);

@@ -31,7 +31,7 @@ internal sealed class OctokitConnections(Uri apiRoot) : IDisposable
 
     private sealed class AppCredentials(AppJwtFactory jwt) : ICredentialStore
     {
-        public Task<Credentials> GetCredentials() => Task.FromResult(new Credentials(jwt.Create(), AuthenticationType.Bearer));
+        public async Task<Credentials> GetCredentials() => new(await jwt.CreateAsync().ConfigureAwait(false), AuthenticationType.Bearer);
     }
 
     /// <summary>Reads the token cache on each request; <see cref="GitHubApi"/> fetches the token first, with cancellation, so this is a cache hit.</summary>

@@ -1,8 +1,11 @@
 using GitOpsBridge.Deliveries;
 using GitOpsBridge.Git;
 using GitOpsBridge.GitHub;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
 using GitOpsBridge.Registries;
 using GitOpsBridge.Secrets;
+using GitOpsBridge.Setup;
 using GitOpsBridge.Sources;
 using GitOpsBridge.Storage;
 using GitOpsBridge.Webhooks;
@@ -15,6 +18,12 @@ public sealed class StorageOptions
 {
     /// <summary>The SQLite database file; relative paths are under the working directory.</summary>
     public string Path { get; set; } = "data/gitops-bridge.db";
+
+    /// <summary>The storage backend: <c>sqlite</c> (default) or <c>postgres</c>.</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>The PostgreSQL connection string, with <see cref="Provider"/> <c>postgres</c>. Default none.</summary>
+    public string? ConnectionString { get; set; }
 }
 
 /// <summary><c>gitops-bridge serve</c>: the webhook service.</summary>
@@ -23,10 +32,13 @@ internal static class ServiceHost
     public static async Task<int> RunAsync(string[] args, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        var missing = StartupCheck.MissingKeys(builder.Configuration);
-        if (missing.Count > 0)
+        try
         {
-            await stderr.WriteLineAsync(new StartupCheckException(missing).Message);
+            builder.AddGitOpsBridge();
+        }
+        catch (GitHubConfigurationException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
             return 1;
         }
 
@@ -42,6 +54,17 @@ internal static class ServiceHost
 
         await using var app = builder.Build();
         app.UseGitOpsBridge();
+        try
+        {
+            // Configuration, Key Vault and the setup store decide: normal, first-run setup, or refuse.
+            await app.Services.GetRequiredService<SetupMode>().InitializeAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is StartupCheckException or GitHubConfigurationException or SecretSourceException)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            return 1;
+        }
+
         await app.Services.GetRequiredService<IBridgeStore>().InitializeAsync(cancellationToken);
         await app.RunAsync(cancellationToken);
         return 0;
@@ -60,16 +83,17 @@ internal static class ServiceHost
         services.AddSingleton(SourceCatalog.From(configuration));
         services.AddSingleton<SourceAuthenticator>();
         services.AddSingleton(sp => new GoogleOidcValidator(new HttpClient(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GoogleOidcValidator>>()));
-        services.AddSingleton<ISecretProvider, ConfigurationSecretProvider>();
 
         var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var dbPath = System.IO.Path.GetFullPath(storage.Path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(dbPath)!);
+        AddSecrets(services, configuration, storage, System.IO.Path.GetDirectoryName(dbPath)!);
         services.AddSingleton<IBridgeStore>(sp => new SqliteBridgeStore(dbPath, sp.GetRequiredService<TimeProvider>()));
 
-        var github = configuration.GetSection("GitHub").Get<GitHubOptions>() ?? new GitHubOptions();
+        var github = BindGitHubOptions(configuration);
         services.AddSingleton(github);
-        services.AddSingleton(sp => new AppJwtFactory(github.AppId, GitHubKeys.LoadPrivateKey(github), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAppKeySource, SecretAppKeySource>();
+        services.AddSingleton<AppJwtFactory>();
         services.AddSingleton<IInstallationTokens, InstallationTokens>();
         services.AddSingleton<RateLimitBudget>();
         services.AddSingleton<IGitHubApi, GitHubApi>();
@@ -89,13 +113,85 @@ internal static class ServiceHost
         services.AddScoped<DeliveryProcessor>();
         services.AddScoped<TargetReconciler>();
         services.AddScoped<RepositoryIndexer>();
+        services.AddHostedService<SetupInitialization>();
         services.AddHostedService<BridgeWorker>();
         services.AddHostedService<StartupIndexing>();
         return builder;
     }
 
+    /// <summary>
+    /// Binds section <c>GitHub</c> except <c>AppId</c>: the App id is a secret like the key (it may be
+    /// empty in configuration and come from Key Vault or first-run setup), so an empty or malformed
+    /// value must reach the start-up check instead of failing the binder. <see cref="GitHubOptions.AppId"/>
+    /// keeps the configured id when there is one.
+    /// </summary>
+    private static GitHubOptions BindGitHubOptions(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("GitHub");
+        var withoutAppId = new ConfigurationBuilder()
+            .AddInMemoryCollection(section.AsEnumerable(makePathsRelative: true).Where(p => !string.Equals(p.Key, "AppId", StringComparison.OrdinalIgnoreCase)))
+            .Build();
+        var github = withoutAppId.Get<GitHubOptions>() ?? new GitHubOptions();
+        github.AppId = long.TryParse(section["AppId"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : 0;
+        return github;
+    }
+
+    /// <summary>
+    /// Secrets are looked up in configuration, then Key Vault (with <c>GitHub:PrivateKeyVaultUri</c>),
+    /// then the setup store: Key Vault when configured, else PostgreSQL with that backend, else a
+    /// 0600 file beside the database. A test may replace the <see cref="SecretClient"/> (registered
+    /// later wins) to reach a local fake vault.
+    /// </summary>
+    private static void AddSecrets(IServiceCollection services, IConfiguration configuration, StorageOptions storage, string dataDirectory)
+    {
+        services.AddSingleton(configuration.GetSection("Setup").Get<SetupOptions>() ?? new SetupOptions());
+        services.AddSingleton<SetupMode>();
+        var keyVault = configuration.GetSection("GitHub").Get<KeyVaultOptions>() ?? new KeyVaultOptions();
+        services.AddSingleton(keyVault);
+        var vaultUri = string.IsNullOrWhiteSpace(keyVault.PrivateKeyVaultUri) ? null : keyVault.PrivateKeyVaultUri;
+        if (vaultUri is not null)
+        {
+            if (!Uri.TryCreate(vaultUri, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new GitHubConfigurationException($"GitHub:PrivateKeyVaultUri must be the vault's https URL, such as https://my-vault.vault.azure.net/; got '{vaultUri}'.");
+            }
+
+            // DefaultAzureCredential: managed identity and workload identity in Azure, a developer's az login elsewhere.
+            services.AddSingleton(_ => new SecretClient(uri, new DefaultAzureCredential()));
+            services.AddSingleton(sp => new KeyVaultSecretProvider(sp.GetRequiredService<SecretClient>(), keyVault, sp.GetRequiredService<TimeProvider>()));
+        }
+
+        var postgres = string.Equals(storage.Provider, "postgres", StringComparison.OrdinalIgnoreCase);
+        if (postgres && string.IsNullOrWhiteSpace(storage.ConnectionString))
+        {
+            throw new GitHubConfigurationException("Storage:Provider is postgres but Storage:ConnectionString is not set.");
+        }
+
+        services.AddSingleton<ISetupSecretStore>(sp =>
+            vaultUri is not null ? sp.GetRequiredService<KeyVaultSecretProvider>()
+            : postgres ? new PostgresSetupSecretStore(storage.ConnectionString!, sp.GetRequiredService<TimeProvider>())
+            : new FileSetupSecretStore(System.IO.Path.Combine(dataDirectory, FileSetupSecretStore.FileName)));
+        services.AddSingleton<ISecretProvider>(sp =>
+        {
+            var sources = new List<ISecretProvider> { new ConfigurationSecretProvider(sp.GetRequiredService<IConfiguration>()) };
+            if (vaultUri is not null)
+            {
+                sources.Add(sp.GetRequiredService<KeyVaultSecretProvider>());
+            }
+
+            var store = sp.GetRequiredService<ISetupSecretStore>();
+            if (!sources.Contains(store))
+            {
+                sources.Add(store);
+            }
+
+            return new CompositeSecretProvider(sources);
+        });
+    }
+
     public static WebApplication UseGitOpsBridge(this WebApplication app)
     {
+        app.MapSetup();
         app.MapGitHubWebhooks();
         app.MapSourceEndpoints();
         app.MapDeliveriesApi();

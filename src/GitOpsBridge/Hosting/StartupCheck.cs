@@ -1,35 +1,53 @@
+using System.Globalization;
 using GitOpsBridge.Secrets;
 
 namespace GitOpsBridge.Hosting;
 
 /// <summary>The service refuses to start with incomplete GitHub credentials, and names every missing key.</summary>
 public sealed class StartupCheckException(IReadOnlyList<string> missing)
-    : Exception($"GitHub credentials are incomplete; set {string.Join(", ", missing)} (in appsettings.json or as environment variables such as {missing[0].Replace(":", "__", StringComparison.Ordinal)})")
+    : Exception($"GitHub credentials are incomplete; set {string.Join(", ", missing)} (in appsettings.json or as environment variables such as {missing[0].Replace(":", "__", StringComparison.Ordinal)}), or unset them all to run first-run setup")
 {
+    /// <summary>The keys to set.</summary>
     public IReadOnlyList<string> Missing { get; } = missing;
+}
+
+/// <summary>What the secret sources hold of the App's three credentials.</summary>
+/// <param name="Missing">The keys to set; empty when all are there.</param>
+/// <param name="NoneSet">True when none of them is set anywhere: first-run setup.</param>
+internal sealed record CredentialCheck(IReadOnlyList<string> Missing, bool NoneSet)
+{
+    public bool Complete => Missing.Count == 0;
 }
 
 internal static class StartupCheck
 {
-    /// <summary>Returns the missing keys; empty when the service may start.</summary>
-    public static IReadOnlyList<string> MissingKeys(IConfiguration configuration)
+    private static readonly string PrivateKeyKeys = $"{SecretKeys.PrivateKey} or {SecretKeys.PrivateKeyPath}";
+
+    /// <summary>
+    /// Looks up the App id, private key and webhook secret through every source (configuration, Key
+    /// Vault, the setup store). An App id that is not a positive number counts as missing, not as set.
+    /// </summary>
+    public static async Task<CredentialCheck> CheckAsync(ISecretProvider secrets, CancellationToken cancellationToken)
     {
+        var appId = await secrets.GetAsync(SecretKeys.AppId, cancellationToken);
+        var key = await secrets.GetAsync(SecretKeys.PrivateKey, cancellationToken);
+        var webhookSecret = await secrets.GetAsync(SecretKeys.WebhookSecret, cancellationToken);
         var missing = new List<string>();
-        if (string.IsNullOrWhiteSpace(configuration[SecretKeys.AppId]) || !long.TryParse(configuration[SecretKeys.AppId], out var id) || id <= 0)
+        if (!long.TryParse(appId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
         {
             missing.Add(SecretKeys.AppId);
         }
 
-        if (string.IsNullOrWhiteSpace(configuration[SecretKeys.PrivateKey]) && string.IsNullOrWhiteSpace(configuration[SecretKeys.PrivateKeyPath]))
+        if (key is null)
         {
-            missing.Add($"{SecretKeys.PrivateKey} or {SecretKeys.PrivateKeyPath}");
+            missing.Add(PrivateKeyKeys);
         }
 
-        if (string.IsNullOrWhiteSpace(configuration[SecretKeys.WebhookSecret]))
+        if (webhookSecret is null)
         {
             missing.Add(SecretKeys.WebhookSecret);
         }
 
-        return missing;
+        return new CredentialCheck(missing, appId is null && key is null && webhookSecret is null);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GitOpsBridge.Secrets;
+using GitOpsBridge.Setup;
 using GitOpsBridge.Storage;
 
 namespace GitOpsBridge.Webhooks;
@@ -26,8 +27,16 @@ internal static partial class GitHubWebhookEndpoint
         return endpoints;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext context, IBridgeStore store, ISecretProvider secrets, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> HandleAsync(HttpContext context, IBridgeStore store, ISecretProvider secrets, SetupMode setup, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        if (await setup.IsActiveAsync(cancellationToken))
+        {
+            // Nothing is stored: without a secret no delivery can be verified, so none is evidence of anything.
+            return Results.Json(
+                new { error = "setup is not complete: the GitHub App is not registered yet, so no webhook can be verified; finish first-run setup on this service's page at /" },
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         var logger = loggers.CreateLogger("GitOpsBridge.Webhooks");
         var request = context.Request;
         var eventName = request.Headers["X-GitHub-Event"].ToString();

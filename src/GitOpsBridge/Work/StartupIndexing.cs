@@ -21,10 +21,20 @@ public sealed class RecoveryOptions
 /// by itself, so every failed delivery the bridge never stored is asked for again.
 /// </summary>
 internal sealed partial class StartupIndexing(
-    IGitHubApi github, IBridgeStore store, IServiceScopeFactory scopes, IndexReadiness readiness, RecoveryOptions options, TimeProvider time, ILogger<StartupIndexing> logger) : BackgroundService
+    IGitHubApi github, IBridgeStore store, IServiceScopeFactory scopes, IndexReadiness readiness, RecoveryOptions options, TimeProvider time, ILogger<StartupIndexing> logger, Setup.SetupMode setup) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // In first-run setup there is no App to ask yet; indexing starts once setup is complete.
+        try
+        {
+            await setup.WaitUntilCompleteAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         try
         {
             using var scope = scopes.CreateScope();

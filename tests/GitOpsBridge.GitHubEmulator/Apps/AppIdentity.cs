@@ -36,6 +36,9 @@ internal sealed class AppIdentity(long appId, string slug, string? privateKeyPem
 
     public string ClientId { get; } = "Iv1." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
+    /// <summary>The App's OAuth client secret, handed out by the manifest conversion only.</summary>
+    public string ClientSecret { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+
     /// <summary>The private key as GitHub hands it out: PKCS#1 PEM (<c>BEGIN RSA PRIVATE KEY</c>).</summary>
     public string PrivateKeyPem => Key.ExportRSAPrivateKeyPem();
 

@@ -15,7 +15,59 @@ internal static class AppsApi
         endpoints.MapGitHub(GitHubRoutes.CreateInstallationToken, Authentication.AppJwt, c => CreateInstallationTokenAsync(c, c.State(), c.Value("installation_id")));
         endpoints.MapGitHub(GitHubRoutes.GetRepositoryInstallation, Authentication.AppJwt, c => GetRepositoryInstallation(c.State(), c.Json(), c.Value("owner"), c.Value("repo")));
         endpoints.MapGitHub(GitHubRoutes.ListInstallationRepositories, Authentication.InstallationToken, c => ListInstallationRepositories(c, c.State(), c.Json()));
+        endpoints.MapGitHub(GitHubRoutes.CreateAppFromManifest, Authentication.None, c => CreateAppFromManifest(c.State(), c.Json(), c.Value("code")));
     }
+
+    /// <summary>
+    /// The manifest flow's last step. The emulator models one App, so the code converts into that
+    /// App: its id, its real RSA key (the one JWTs are checked against) and the webhook secret
+    /// redeliveries are signed with; name, URL, permissions and events come from the manifest.
+    /// https://docs.github.com/en/rest/apps/apps#create-a-github-app-from-a-manifest
+    /// </summary>
+    private static IResult CreateAppFromManifest(EmulatorState state, Representations json, string code)
+    {
+        ManifestRecord? record;
+        lock (state.Sync)
+        {
+            if (state.Manifests.Remove(code, out record) && state.Now - record.IssuedAt > ManifestCodeLifetime)
+            {
+                record = null;
+            }
+        }
+
+        if (record is null)
+        {
+            return GitHubResults.NotFound();
+        }
+
+        var manifest = record.Manifest;
+        var app = state.App;
+        var created = Representations.Timestamp(record.IssuedAt);
+        var response = new JsonObject
+        {
+            ["id"] = app.AppId,
+            ["slug"] = app.Slug,
+            ["node_id"] = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"A_{app.AppId}")),
+            ["client_id"] = app.ClientId,
+            ["owner"] = json.User(record.Owner),
+            ["name"] = manifest["name"]?.GetValue<string>() ?? app.Slug,
+            ["description"] = manifest["description"]?.GetValue<string>(),
+            ["external_url"] = manifest["url"]!.GetValue<string>(),
+            ["html_url"] = $"{state.ApiRoot}/apps/{app.Slug}",
+            ["created_at"] = created,
+            ["updated_at"] = created,
+            ["permissions"] = manifest["default_permissions"]?.DeepClone() ?? new JsonObject { ["metadata"] = "read" },
+            ["events"] = manifest["default_events"]?.DeepClone() ?? new JsonArray(),
+            ["installations_count"] = 0,
+            ["client_secret"] = app.ClientSecret,
+            ["webhook_secret"] = manifest["hook_attributes"] is null ? null : state.Options.WebhookSecret,
+            ["pem"] = app.PrivateKeyPem,
+        };
+        return GitHubResults.Json(response, StatusCodes.Status201Created);
+    }
+
+    /// <summary>How long a manifest code can be converted.</summary>
+    internal static readonly TimeSpan ManifestCodeLifetime = TimeSpan.FromHours(1);
 
     private static IResult ListInstallations(HttpContext context, EmulatorState state, Representations json)
     {

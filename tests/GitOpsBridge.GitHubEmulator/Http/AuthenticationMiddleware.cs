@@ -23,6 +23,7 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, EmulatorSta
         {
             Authentication.AppJwt => AuthenticateApp(context),
             Authentication.InstallationToken => AuthenticateInstallation(context),
+            Authentication.None => null,
             _ => AuthenticateGit(context),
         };
 

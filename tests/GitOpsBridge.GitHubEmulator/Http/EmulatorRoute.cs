@@ -16,6 +16,9 @@ internal enum Authentication
 
     /// <summary>Basic auth, user <c>x-access-token</c>, password an installation token (git smart HTTP).</summary>
     GitBasic,
+
+    /// <summary>No credentials: the route's own parameters are the secret (a manifest code).</summary>
+    None,
 }
 
 /// <summary>Endpoint metadata: the route's key (see <see cref="GitHubRoutes"/>) and how it authenticates.</summary>

@@ -7,13 +7,13 @@ namespace GitOpsBridge.Tests.GitHub;
 public sealed class AppJwtFactoryTests
 {
     [Fact]
-    public void Create_Claims_IatOneMinuteBackExpNineMinutesLaterIssAppId()
+    public async Task Create_Claims_IatOneMinuteBackExpNineMinutesLaterIssAppId()
     {
         var time = new FakeTime(DateTimeOffset.Parse("2031-05-06T07:08:09.750Z", System.Globalization.CultureInfo.InvariantCulture));
         using var key = RSA.Create();
         key.ImportFromPem(TestAppKey.Pem);
 
-        var jwt = new JsonWebToken(new AppJwtFactory(4242, key, time).Create());
+        var jwt = new JsonWebToken(await new AppJwtFactory(4242, key, time).CreateAsync());
 
         Assert.Equal("RS256", jwt.Alg);
         Assert.Equal("4242", jwt.Issuer);
@@ -23,18 +23,18 @@ public sealed class AppJwtFactoryTests
     }
 
     [Fact]
-    public void Create_CachedUntilOneMinuteBeforeExp_ThenRenewed()
+    public async Task Create_CachedUntilOneMinuteBeforeExp_ThenRenewed()
     {
         var time = FakeTime.AtWholeSecond();
         using var key = RSA.Create();
         key.ImportFromPem(TestAppKey.Pem);
         var factory = new AppJwtFactory(1, key, time);
 
-        var first = factory.Create();
+        var first = await factory.CreateAsync();
         time.Advance(TimeSpan.FromMinutes(7) - TimeSpan.FromSeconds(1));
-        var cached = factory.Create();
+        var cached = await factory.CreateAsync();
         time.Advance(TimeSpan.FromSeconds(1));
-        var renewed = factory.Create();
+        var renewed = await factory.CreateAsync();
 
         Assert.Same(first, cached);
         Assert.NotEqual(first, renewed);
@@ -42,7 +42,7 @@ public sealed class AppJwtFactoryTests
     }
 
     [Fact]
-    public void Create_KeyReloadedAfterAnEarlierCopyWasDisposed_StillSigns()
+    public async Task Create_KeyReloadedAfterAnEarlierCopyWasDisposed_StillSigns()
     {
         // Microsoft.IdentityModel caches signers by the key's public parameters; a cached signer would
         // hold the first, disposed RSA object and throw ObjectDisposedException.
@@ -50,16 +50,54 @@ public sealed class AppJwtFactoryTests
         using (var first = RSA.Create())
         {
             first.ImportFromPem(TestAppKey.Pem);
-            new AppJwtFactory(1, first, time).Create();
+            await new AppJwtFactory(1, first, time).CreateAsync();
         }
 
         using var second = RSA.Create();
         second.ImportFromPem(TestAppKey.Pem);
 
-        var jwt = new JsonWebToken(new AppJwtFactory(1, second, time).Create());
+        var jwt = new JsonWebToken(await new AppJwtFactory(1, second, time).CreateAsync());
 
         Assert.Equal("1", jwt.Issuer);
     }
+
+    [Fact]
+    public async Task CreateAsync_KeyRotatedInTheSecretSource_SignsWithTheNewKeyAtOnce()
+    {
+        var time = FakeTime.AtWholeSecond();
+        using var next = RSA.Create(2048);
+        var secrets = new Dictionary<string, string?> { ["GitHub:AppId"] = "7", ["GitHub:PrivateKey"] = TestAppKey.Pem };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(secrets).Build();
+        var factory = new AppJwtFactory(new SecretAppKeySource(new GitOpsBridge.Secrets.ConfigurationSecretProvider(configuration)), time);
+        var before = await factory.CreateAsync();
+
+        configuration["GitHub:AppId"] = "8";
+        configuration["GitHub:PrivateKey"] = next.ExportRSAPrivateKeyPem();
+        var after = await factory.CreateAsync();
+
+        Assert.Equal("8", new JsonWebToken(after).Issuer);
+        Assert.True(await new JsonWebTokenHandler().ValidateTokenAsync(after, Validation(next)) is { IsValid: true });
+        Assert.False(await new JsonWebTokenHandler().ValidateTokenAsync(before, Validation(next)) is { IsValid: true });
+    }
+
+    [Fact]
+    public async Task CreateAsync_NoKeyAnywhere_ThrowsNamingTheKeysAndSetup()
+    {
+        var factory = new AppJwtFactory(new SecretAppKeySource(new GitOpsBridge.Secrets.ConfigurationSecretProvider(new ConfigurationBuilder().Build())), TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<GitHubConfigurationException>(() => factory.CreateAsync().AsTask());
+
+        Assert.Contains("GitHub:AppId", error.Message, StringComparison.Ordinal);
+        Assert.Contains("first-run setup", error.Message, StringComparison.Ordinal);
+    }
+
+    private static Microsoft.IdentityModel.Tokens.TokenValidationParameters Validation(RSA key) => new()
+    {
+        IssuerSigningKey = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(key.ExportParameters(false)),
+        ValidateIssuer = false,
+        ValidateAudience = false,
+        ValidateLifetime = false,
+    };
 
     [Fact]
     public async Task Create_EmulatorAcceptsIt_ListsInstallations()

@@ -65,8 +65,13 @@ internal sealed class BridgeServer : IAsyncDisposable
             WebhookUrl = new Uri($"http://127.0.0.1:{bridgePort}/api/github/webhooks"),
         });
 
-    /// <summary>Starts the service on <paramref name="port"/>; <paramref name="time"/>, when given, is the clock of the whole service (a fake one for tests of waits).</summary>
-    public static async Task<BridgeServer> StartAsync(GitHubEmulator.GitHubEmulator github, int port, string? dataDir = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    /// <summary>
+    /// Starts the service on <paramref name="port"/>; <paramref name="time"/>, when given, is the clock of
+    /// the whole service (a fake one for tests of waits); <paramref name="services"/> registers
+    /// replacements after the service's own (a later registration wins). A setting given as null is unset.
+    /// </summary>
+    public static async Task<BridgeServer> StartAsync(
+        GitHubEmulator.GitHubEmulator github, int port, string? dataDir = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         dataDir ??= Directory.CreateTempSubdirectory("gitops-bridge-service-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Testing" });
@@ -97,6 +102,8 @@ internal sealed class BridgeServer : IAsyncDisposable
         {
             builder.Services.AddSingleton(time);
         }
+
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseGitOpsBridge();

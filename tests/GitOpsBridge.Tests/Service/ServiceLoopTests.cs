@@ -416,7 +416,8 @@ public sealed class ServiceLoopTests
     }
 
     [Theory]
-    [InlineData(new string[0], "GitHub:AppId, GitHub:PrivateKey or GitHub:PrivateKeyPath, GitHub:WebhookSecret")]
+    [InlineData(new[] { "--GitHub:WebhookSecret=s" }, "GitHub:AppId, GitHub:PrivateKey or GitHub:PrivateKeyPath")]
+    [InlineData(new[] { "--GitHub:AppId=not-a-number", "--GitHub:WebhookSecret=s" }, "GitHub:AppId, GitHub:PrivateKey or GitHub:PrivateKeyPath")]
     [InlineData(new[] { "--GitHub:AppId=42", "--GitHub:WebhookSecret=s" }, "GitHub:PrivateKey or GitHub:PrivateKeyPath")]
     public void Serve_IncompleteCredentials_RefusesToStartNamingEachMissingKey(string[] settings, string missing)
     {
