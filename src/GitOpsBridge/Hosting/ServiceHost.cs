@@ -1,8 +1,10 @@
+using GitOpsBridge.Dashboard;
 using GitOpsBridge.Deliveries;
 using GitOpsBridge.Git;
 using GitOpsBridge.GitHub;
 using GitOpsBridge.Secrets;
 using GitOpsBridge.Storage;
+using GitOpsBridge.Telemetry;
 using GitOpsBridge.Webhooks;
 using GitOpsBridge.Work;
 
@@ -72,6 +74,8 @@ internal static class ServiceHost
         services.AddScoped<RepositoryIndexer>();
         services.AddHostedService<BridgeWorker>();
         services.AddHostedService<StartupIndexing>();
+        builder.AddBridgeTelemetry();
+        builder.AddDashboard(System.IO.Path.GetDirectoryName(dbPath)!);
         return builder;
     }
 
@@ -79,6 +83,8 @@ internal static class ServiceHost
     {
         app.MapGitHubWebhooks();
         app.MapDeliveriesApi();
+        app.MapBridgeTelemetry();
+        app.MapDashboard();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapGet("/readyz", async (IBridgeStore store, CancellationToken cancellationToken) =>
         {

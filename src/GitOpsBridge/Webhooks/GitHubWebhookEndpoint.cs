@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using GitOpsBridge.Secrets;
 using GitOpsBridge.Storage;
+using GitOpsBridge.Telemetry;
 
 namespace GitOpsBridge.Webhooks;
 
@@ -31,6 +32,7 @@ internal static partial class GitHubWebhookEndpoint
     private static async Task<IResult> HandleAsync(HttpContext context, IBridgeStore store, ISecretProvider secrets, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("GitOpsBridge.Webhooks");
+        using var activity = BridgeTelemetry.Source.StartActivity("webhook.receive");
         var request = context.Request;
         var eventName = request.Headers["X-GitHub-Event"].ToString();
         var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
@@ -107,6 +109,13 @@ internal static partial class GitHubWebhookEndpoint
         }
 
         Log.Accepted(logger, deliveryId, fullEvent, status);
+        activity?.SetTag("delivery.id", deliveryId);
+        activity?.SetTag("delivery.event", fullEvent);
+        if (status != DeliveryStatus.Pending)
+        {
+            BridgeTelemetry.DeliveryFinished("github", StorageText.From(status));
+        }
+
         return eventName == "ping" ? Results.Ok(new { id = deliveryId }) : Results.Accepted(value: new { id = deliveryId });
     }
 
@@ -153,6 +162,8 @@ internal static partial class GitHubWebhookEndpoint
         var safeEvent = eventName.Length is > 0 and <= 100 && eventName.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-') ? eventName : "unknown";
         await store.InsertDeliveryAsync(new DeliveryRecord(id, "github", safeEvent, now, DeliveryStatus.Rejected, code, reason, "", null, null), "", cancellationToken);
         Log.Rejected(logger, id, code, statusCode);
+        BridgeTelemetry.DeliveryFinished("github", "rejected");
+        System.Diagnostics.Activity.Current?.SetTag("delivery.rejected", code);
         return Results.Json(new { id, error = reason }, statusCode: statusCode);
     }
 
