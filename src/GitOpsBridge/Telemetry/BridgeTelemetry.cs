@@ -44,6 +44,16 @@ public static class BridgeTelemetry
     public static void PushRetried(string reason) => PushRetries.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>
+    /// Adds zero to the push-retry series, so they are scraped from the start (a series that appears
+    /// only at its first retry hides the rate of retries from <c>rate()</c> and alerts).
+    /// </summary>
+    public static void InitializeSeries()
+    {
+        PushRetries.Add(0, new KeyValuePair<string, object?>("reason", "base-moved"));
+        PushRetries.Add(0, new KeyValuePair<string, object?>("reason", "token-refused"));
+    }
+
+    /// <summary>
     /// Starts a span of a background job in the trace of the request that caused it: the stored W3C
     /// trace id becomes the parent's, so one trace runs from the webhook to the pull request. Without
     /// a valid stored id the span starts a trace of its own.

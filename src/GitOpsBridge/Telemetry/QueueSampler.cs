@@ -23,6 +23,7 @@ internal sealed partial class QueueSampler(IBridgeStore store, TelemetryOptions 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        BridgeTelemetry.InitializeSeries();
         var interval = options.QueueSampleInterval > TimeSpan.Zero ? options.QueueSampleInterval : TimeSpan.FromSeconds(5);
         while (!stoppingToken.IsCancellationRequested)
         {

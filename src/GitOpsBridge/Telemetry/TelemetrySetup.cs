@@ -29,9 +29,6 @@ internal static class TelemetrySetup
     {
         var services = builder.Services;
         services.AddSingleton(builder.Configuration.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions());
-        services.AddSingleton<QueueSampler>();
-        services.AddHostedService(sp => sp.GetRequiredService<QueueSampler>());
-        services.AddSingleton<BridgeGauges>();
 
         // The request log lines carry the full URL; a registry's ?token= must never be written.
         foreach (var category in RequestLineCategories)
@@ -55,6 +52,12 @@ internal static class TelemetrySetup
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddPrometheusExporter());
+
+        // After AddOpenTelemetry: hosted services start in order, so the meter provider listens
+        // before the sampler sets the zero series.
+        services.AddSingleton<QueueSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueSampler>());
+        services.AddSingleton<BridgeGauges>();
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
         {

@@ -65,8 +65,11 @@ internal sealed class BridgeServer : IAsyncDisposable
             WebhookUrl = new Uri($"http://127.0.0.1:{bridgePort}/api/github/webhooks"),
         });
 
-    /// <summary>Starts the service on <paramref name="port"/>; <paramref name="time"/>, when given, is the clock of the whole service (a fake one for tests of waits).</summary>
-    public static async Task<BridgeServer> StartAsync(GitHubEmulator.GitHubEmulator github, int port, string? dataDir = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    /// <summary>
+    /// Starts the service on <paramref name="port"/>; <paramref name="time"/>, when given, is the clock of the whole service (a fake one for tests of waits);
+    /// <paramref name="configure"/> adds to the service's wiring after the bridge's own (an in-memory exporter, say).
+    /// </summary>
+    public static async Task<BridgeServer> StartAsync(GitHubEmulator.GitHubEmulator github, int port, string? dataDir = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null)
     {
         dataDir ??= Directory.CreateTempSubdirectory("gitops-bridge-service-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Testing" });
@@ -97,6 +100,8 @@ internal sealed class BridgeServer : IAsyncDisposable
         {
             builder.Services.AddSingleton(time);
         }
+
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseGitOpsBridge();
