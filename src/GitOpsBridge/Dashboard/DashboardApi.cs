@@ -182,7 +182,8 @@ internal static partial class DashboardApi
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
-        headers.CacheControl = "no-store";
+
+        // No Cache-Control here: antiforgery sets no-store on every page with a form, and warns when it has to replace ours.
         return next(invocation);
     }
 
