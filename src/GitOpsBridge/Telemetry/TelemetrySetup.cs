@@ -37,7 +37,7 @@ internal static class TelemetrySetup
         }
 
         var otel = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("gitops-bridge"))
+            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "gitops-bridge"))
             .WithTracing(tracing => tracing
                 .AddSource(BridgeTelemetry.Name)
                 .AddAspNetCoreInstrumentation(o =>
