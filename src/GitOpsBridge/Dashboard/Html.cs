@@ -46,7 +46,10 @@ internal sealed class Html
     public static Markup Of([InterpolatedStringHandlerArgument] ref HtmlHandler handler) => handler.ToMarkup();
 
     /// <summary>Encodes text for an element or a quoted attribute value.</summary>
-    public static string Encode(string? text) => HtmlEncoder.Default.Encode(text ?? "");
+    public static string Encode(string? text) => Encoder.Encode(text ?? "");
+
+    // Every script's letters pass through as themselves (the page is UTF-8); markup characters never do.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 }
 
 /// <summary>The interpolation handler behind <see cref="Html"/>: literals as is, values encoded.</summary>
