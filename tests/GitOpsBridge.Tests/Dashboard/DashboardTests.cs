@@ -93,6 +93,26 @@ public sealed class DashboardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Session_AdminTokenRotated_EndsAndTheNewTokenLogsIn()
+    {
+        using var session = new DashboardSession(_bridge.BaseAddress);
+        (await session.LoginAsync(BridgeServer.AdminToken)).Dispose();
+        using (var before = await session.Client.GetAsync("/dashboard"))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        _bridge.Services.GetRequiredService<IConfiguration>()["Admin:Token"] = "rotated-admin-token-3c1e";
+        using var after = await session.Client.GetAsync("/dashboard");
+        using var oldToken = await session.LoginAsync(BridgeServer.AdminToken);
+        using var newToken = await session.LoginAsync("rotated-admin-token-3c1e");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, oldToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, newToken.StatusCode);
+    }
+
+    [Fact]
     public async Task Deliveries_ReasonWithScriptTag_IsEscaped()
     {
         // The event name is the sender's; an unknown one is stored as ignored with a reason that names it.
