@@ -27,6 +27,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# --- Chromium, for the dashboard's browser test (Playwright drives Debian's build; no playwright install) ---
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    log "installing chromium"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+      || log "could not install chromium; the browser test fails under CI and is skipped elsewhere"
+  else
+    log "chromium is missing and this is not root: the browser test fails under CI and is skipped elsewhere"
+  fi
+fi
+
 # --- kustomize v5 (ships inside kubectl >= 1.27; Debian's kubernetes-client has v2) -----------
 if command -v kubectl >/dev/null 2>&1 && kubectl version --client 2>/dev/null | grep -Eq 'Kustomize Version: v([5-9]|[1-9][0-9])\.'; then
   export GITOPS_BRIDGE_KUSTOMIZE="kubectl"

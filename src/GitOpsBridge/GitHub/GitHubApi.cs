@@ -27,6 +27,7 @@ public sealed partial class GitHubApi : IGitHubApi, IDisposable
     private readonly OctokitConnections _connections;
     private readonly IConnection _app;
     private int _calls;
+    private int _reachable = -1;
 
     /// <summary>Creates the client; nothing is sent until a method is called.</summary>
     /// <exception cref="GitHubConfigurationException"><see cref="GitHubOptions.ApiUrl"/> is not an http(s) URL.</exception>
@@ -44,6 +45,12 @@ public sealed partial class GitHubApi : IGitHubApi, IDisposable
 
     /// <inheritdoc />
     public int CallCount => Volatile.Read(ref _calls);
+
+    /// <summary>
+    /// Whether the last call got an HTTP answer from GitHub (any status) rather than failing to
+    /// connect or timing out; null before the first call. Read by the reachability gauge.
+    /// </summary>
+    public bool? Reachable => Volatile.Read(ref _reachable) switch { 1 => true, 0 => false, _ => null };
 
     /// <summary>Items asked for per page (GitHub's maximum is 100). Tests lower it to page with few items.</summary>
     internal int PageSize { get; init; } = 100;
@@ -172,12 +179,17 @@ public sealed partial class GitHubApi : IGitHubApi, IDisposable
 
             Interlocked.Increment(ref _calls);
             var slot = CapturingHttpClient.Begin();
+            using var activity = Telemetry.BridgeTelemetry.Source.StartActivity("github " + method, System.Diagnostics.ActivityKind.Client);
+            activity?.SetTag("github.route", path.Split('?')[0]);
+            activity?.SetTag("github.installation", installationId);
             try
             {
                 var result = await send(connection).ConfigureAwait(false);
+                Volatile.Write(ref _reachable, 1);
                 if (slot.Response is { } response)
                 {
                     _budget.Observe(key, (int)response.StatusCode, response.Headers);
+                    activity?.SetTag("http.response.status_code", (int)response.StatusCode);
                 }
 
                 return result;
@@ -185,6 +197,9 @@ public sealed partial class GitHubApi : IGitHubApi, IDisposable
             catch (ApiException exception)
             {
                 var status = (int)exception.StatusCode;
+                Volatile.Write(ref _reachable, 1);
+                activity?.SetTag("http.response.status_code", status);
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
                 if ((exception.HttpResponse ?? slot.Response) is { } failed)
                 {
                     _budget.Observe(key, status, failed.Headers);
@@ -214,10 +229,14 @@ public sealed partial class GitHubApi : IGitHubApi, IDisposable
             }
             catch (HttpRequestException exception)
             {
+                Volatile.Write(ref _reachable, 0);
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "unreachable");
                 throw GitHubFailures.Unreachable(exception, method, path);
             }
             catch (TaskCanceledException exception) when (!ct.IsCancellationRequested)
             {
+                Volatile.Write(ref _reachable, 0);
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "timeout");
                 throw GitHubFailures.Unreachable(exception, method, path);
             }
         }

@@ -123,6 +123,27 @@ public sealed class RateLimitBudget(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// <see cref="Remaining"/> of every installation (and <see cref="AppKey"/>) for which a response
+    /// has said it, for the rate-limit gauge.
+    /// </summary>
+    public IReadOnlyDictionary<long, int> RemainingByInstallation()
+    {
+        var remaining = new Dictionary<long, int>();
+        foreach (var (installationId, state) in _states)
+        {
+            lock (state.Sync)
+            {
+                if (state.Remaining is { } left)
+                {
+                    remaining[installationId] = left;
+                }
+            }
+        }
+
+        return remaining;
+    }
+
     /// <summary>Blocks calls for a while: a secondary limit that named no time (GitHub: wait at least a minute).</summary>
     internal void BackOff(long installationId, TimeSpan duration)
     {

@@ -1,3 +1,4 @@
+using GitOpsBridge.Dashboard;
 using GitOpsBridge.Deliveries;
 using GitOpsBridge.Git;
 using GitOpsBridge.GitHub;
@@ -8,6 +9,7 @@ using GitOpsBridge.Secrets;
 using GitOpsBridge.Setup;
 using GitOpsBridge.Sources;
 using GitOpsBridge.Storage;
+using GitOpsBridge.Telemetry;
 using GitOpsBridge.Webhooks;
 using GitOpsBridge.Work;
 
@@ -116,6 +118,8 @@ internal static class ServiceHost
         services.AddHostedService<SetupInitialization>();
         services.AddHostedService<BridgeWorker>();
         services.AddHostedService<StartupIndexing>();
+        builder.AddBridgeTelemetry();
+        builder.AddDashboard(System.IO.Path.GetDirectoryName(dbPath)!);
         return builder;
     }
 
@@ -195,6 +199,8 @@ internal static class ServiceHost
         app.MapGitHubWebhooks();
         app.MapSourceEndpoints();
         app.MapDeliveriesApi();
+        app.MapBridgeTelemetry();
+        app.MapDashboard();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapGet("/readyz", async (IBridgeStore store, CancellationToken cancellationToken) =>
         {

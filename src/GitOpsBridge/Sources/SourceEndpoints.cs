@@ -41,6 +41,7 @@ internal static partial class SourceEndpoints
 
     private static async Task<IResult> HandleAsync(string name, bool registry, HttpContext context, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.BridgeTelemetry.Source.StartActivity("source.receive");
         var services = context.RequestServices;
         var store = services.GetRequiredService<IBridgeStore>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("GitOpsBridge.Sources");
@@ -119,6 +120,13 @@ internal static partial class SourceEndpoints
         }
 
         Log.Accepted(logger, id, source.Name, eventName, status);
+        activity?.SetTag("delivery.id", id);
+        activity?.SetTag("delivery.event", eventName);
+        if (status != DeliveryStatus.Pending)
+        {
+            Telemetry.BridgeTelemetry.DeliveryFinished(source.Name, StorageText.From(status));
+        }
+
         return Results.Accepted(value: new { id });
     }
 

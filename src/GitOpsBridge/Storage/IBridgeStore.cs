@@ -37,6 +37,12 @@ public interface IBridgeStore : IAsyncDisposable
     /// <summary>At most <paramref name="limit"/> deliveries, newest <see cref="DeliveryRecord.ReceivedAt"/> first.</summary>
     Task<IReadOnlyList<DeliveryRecord>> ListDeliveriesAsync(int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The deliveries that match <paramref name="query"/>, newest <see cref="DeliveryRecord.ReceivedAt"/>
+    /// first (ties: the later stored first), at most <see cref="DeliveryQuery.Limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<DeliveryRecord>> QueryDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>Sets a delivery's status and reason. An unknown id is ignored.</summary>
     Task SetDeliveryStatusAsync(string id, DeliveryStatus status, string? reasonCode, string? reason, CancellationToken cancellationToken = default);
 
@@ -84,6 +90,9 @@ public interface IBridgeStore : IAsyncDisposable
     /// <summary>The targets of a repository that have a desired state, in a stable order.</summary>
     Task<IReadOnlyList<TargetKey>> ListTargetsAsync(string repository, CancellationToken cancellationToken = default);
 
+    /// <summary>The whole desired state: every image of every target, ordered by image name, repository, environment, installation and base branch.</summary>
+    Task<IReadOnlyList<TargetImage>> ListDesiredImagesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Forgets the desired state of one target.</summary>
     Task RemoveDesiredImagesAsync(TargetKey target, CancellationToken cancellationToken = default);
 
@@ -119,6 +128,12 @@ public interface IBridgeStore : IAsyncDisposable
     /// <paramref name="error"/> as its <see cref="Job.LastError"/>; only if this lease still holds it.
     /// </summary>
     Task RetryAsync(JobLease lease, DateTimeOffset notBefore, string error, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// At most <paramref name="limit"/> queued jobs (waiting or leased), the one due first first
+    /// (<see cref="Job.NotBefore"/>, then id), each with its <see cref="Job.LastError"/>.
+    /// </summary>
+    Task<IReadOnlyList<Job>> ListJobsAsync(int limit, CancellationToken cancellationToken = default);
 
     /// <summary>A snapshot of the queue at the store's current time.</summary>
     Task<QueueStats> GetQueueStatsAsync(CancellationToken cancellationToken = default);
@@ -165,4 +180,11 @@ public interface IBridgeStore : IAsyncDisposable
 
     /// <summary>The stored pull request with that number in that repository (as a pull-request webhook names it), or <see langword="null"/>.</summary>
     Task<PullRequestRecord?> FindPullRequestAsync(string repository, int number, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The stored pull requests, of one <see cref="PullRequestRecord.State"/> (<c>open</c>, <c>closed</c>,
+    /// <c>merged</c>) or all when <paramref name="state"/> is null, ordered by repository, environment,
+    /// installation and base branch.
+    /// </summary>
+    Task<IReadOnlyList<PullRequestRecord>> ListPullRequestsAsync(string? state, CancellationToken cancellationToken = default);
 }

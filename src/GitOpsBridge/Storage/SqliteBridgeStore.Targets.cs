@@ -77,13 +77,7 @@ public sealed partial class SqliteBridgeStore
         var images = new List<DesiredImage>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            images.Add(new DesiredImage(
-                reader.GetString(0),
-                reader.GetNullableString(1),
-                reader.GetNullableString(2),
-                reader.GetString(3),
-                new Provenance(reader.GetNullableString(4), reader.GetNullableString(5), reader.GetNullableString(6), reader.GetNullableString(7)),
-                reader.GetTime(8)));
+            images.Add(DesiredImageAt(reader, 0));
         }
 
         return images;
@@ -201,12 +195,24 @@ public sealed partial class SqliteBridgeStore
             return null;
         }
 
-        return new PullRequestRecord(
-            new TargetKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
-            reader.GetInt32(4),
-            reader.GetString(5),
-            reader.GetString(6),
-            reader.GetString(7),
-            reader.GetTime(8));
+        return PullRequestAt(reader);
     }
+
+    /// <summary>The pull request of the current row: installation_id, repository, base_branch, environment, number, url, head_branch, state, updated_at.</summary>
+    private static PullRequestRecord PullRequestAt(SqliteDataReader reader) => new(
+        new TargetKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
+        reader.GetInt32(4),
+        reader.GetString(5),
+        reader.GetString(6),
+        reader.GetString(7),
+        reader.GetTime(8));
+
+    /// <summary>The desired image of the current row from <paramref name="first"/> on: image_name, tag, digest, delivery_id, source_repository, source_commit, run_url, actor, updated_at.</summary>
+    private static DesiredImage DesiredImageAt(SqliteDataReader reader, int first) => new(
+        reader.GetString(first),
+        reader.GetNullableString(first + 1),
+        reader.GetNullableString(first + 2),
+        reader.GetString(first + 3),
+        new Provenance(reader.GetNullableString(first + 4), reader.GetNullableString(first + 5), reader.GetNullableString(first + 6), reader.GetNullableString(first + 7)),
+        reader.GetTime(first + 8));
 }

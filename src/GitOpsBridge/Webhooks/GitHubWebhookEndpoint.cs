@@ -2,6 +2,7 @@ using System.Text.Json;
 using GitOpsBridge.Secrets;
 using GitOpsBridge.Setup;
 using GitOpsBridge.Storage;
+using GitOpsBridge.Telemetry;
 
 namespace GitOpsBridge.Webhooks;
 
@@ -38,6 +39,7 @@ internal static partial class GitHubWebhookEndpoint
         }
 
         var logger = loggers.CreateLogger("GitOpsBridge.Webhooks");
+        using var activity = BridgeTelemetry.Source.StartActivity("webhook.receive");
         var request = context.Request;
         var eventName = request.Headers["X-GitHub-Event"].ToString();
         var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
@@ -114,6 +116,13 @@ internal static partial class GitHubWebhookEndpoint
         }
 
         Log.Accepted(logger, deliveryId, fullEvent, status);
+        activity?.SetTag("delivery.id", deliveryId);
+        activity?.SetTag("delivery.event", fullEvent);
+        if (status != DeliveryStatus.Pending)
+        {
+            BridgeTelemetry.DeliveryFinished("github", StorageText.From(status));
+        }
+
         return eventName == "ping" ? Results.Ok(new { id = deliveryId }) : Results.Accepted(value: new { id = deliveryId });
     }
 

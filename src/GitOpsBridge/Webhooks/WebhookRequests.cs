@@ -50,6 +50,8 @@ internal static partial class WebhookRequests
         var id = "rejected-" + Guid.NewGuid().ToString("N");
         await store.InsertDeliveryAsync(new DeliveryRecord(id, source, SafeEventName(eventName), now, DeliveryStatus.Rejected, code, reason, "", null, null), "", cancellationToken);
         Log.Rejected(logger, id, source, code, statusCode);
+        Telemetry.BridgeTelemetry.DeliveryFinished(source, "rejected");
+        System.Diagnostics.Activity.Current?.SetTag("delivery.rejected", code);
         return Results.Json(new { id, error = reason }, statusCode: statusCode);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GitOpsBridge.GitHub;
 using GitOpsBridge.Storage;
+using GitOpsBridge.Telemetry;
 
 namespace GitOpsBridge.Work;
 
@@ -91,6 +92,12 @@ internal sealed partial class BridgeWorker(IServiceScopeFactory scopes, IBridgeS
         var cancellationToken = jobCancellation.Token;
         using var scope = scopes.CreateScope();
         using var logScope = logger.BeginScope(new Dictionary<string, object?> { ["JobId"] = job.Id, ["JobKind"] = job.Kind, ["TraceId"] = job.TraceId });
+
+        // In the trace of the webhook that queued it: one trace from the event to the pull request.
+        using var activity = BridgeTelemetry.StartJob(SpanName(job.Kind), job.TraceId);
+        activity?.SetTag("job.id", job.Id);
+        activity?.SetTag("job.key", job.Key);
+        activity?.SetTag("job.attempt", job.Attempt);
         try
         {
             var services = scope.ServiceProvider;
@@ -131,6 +138,7 @@ internal sealed partial class BridgeWorker(IServiceScopeFactory scopes, IBridgeS
         {
             // The worker's boundary: any failure of one job (an HTTP timeout's cancellation included)
             // is retried later and never stops the loop.
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             await FailAsync(lease, ex);
         }
         finally
@@ -184,6 +192,7 @@ internal sealed partial class BridgeWorker(IServiceScopeFactory scopes, IBridgeS
             }
             else if (job.Kind == JobKind.Delivery)
             {
+                await CountFailedAsync(job.Key);
                 await store.SetDeliveryStatusAsync(job.Key, DeliveryStatus.Failed, "error", $"failed after {job.Attempt} attempts: {message}", CancellationToken.None);
             }
             else if (job.Kind == JobKind.Target)
@@ -192,6 +201,7 @@ internal sealed partial class BridgeWorker(IServiceScopeFactory scopes, IBridgeS
                 foreach (var image in await store.GetDesiredImagesAsync(target, CancellationToken.None))
                 {
                     await store.AddTargetOutcomeAsync(image.DeliveryId, new TargetOutcome(target.Repository, target.Environment, DeliveryStatus.Failed, "error", message, null, null, null), CancellationToken.None);
+                    await CountFailedAsync(image.DeliveryId);
                     await store.SetDeliveryStatusAsync(image.DeliveryId, DeliveryStatus.Failed, "error", message, CancellationToken.None);
                 }
             }
@@ -204,6 +214,23 @@ internal sealed partial class BridgeWorker(IServiceScopeFactory scopes, IBridgeS
         Log.Retrying(logger, ex, job.Id, job.Attempt, backoff);
         await store.RetryAsync(lease, time.GetUtcNow() + backoff, message, CancellationToken.None);
     }
+
+    /// <summary>Counts a delivery that fails now, if it was still pending (a delivery reaches one final outcome once).</summary>
+    private async Task CountFailedAsync(string deliveryId)
+    {
+        if (await store.GetDeliveryAsync(deliveryId, CancellationToken.None) is { Status: DeliveryStatus.Pending } delivery)
+        {
+            BridgeTelemetry.DeliveryFinished(delivery.Source, "failed");
+        }
+    }
+
+    private static string SpanName(JobKind kind) => kind switch
+    {
+        JobKind.Delivery => "delivery.process",
+        JobKind.Target => "target.reconcile",
+        JobKind.Repository => "repository.index",
+        _ => "installation.index",
+    };
 
     /// <summary>Exponential backoff with full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/).</summary>
     internal TimeSpan Backoff(int attempt)

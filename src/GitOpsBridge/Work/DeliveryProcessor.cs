@@ -8,6 +8,7 @@ using GitOpsBridge.GitHub;
 using GitOpsBridge.Registries;
 using GitOpsBridge.Sources;
 using GitOpsBridge.Storage;
+using GitOpsBridge.Telemetry;
 
 namespace GitOpsBridge.Work;
 
@@ -18,6 +19,9 @@ namespace GitOpsBridge.Work;
 /// </summary>
 internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi github, IndexReadiness readiness, SourceCatalog sources, IRegistryClient registry, TimeProvider time, ILogger<DeliveryProcessor> logger)
 {
+    /// <summary>The source of the delivery being processed, for the deliveries counter.</summary>
+    private string _source = "github";
+
     public async Task ProcessAsync(string deliveryId, CancellationToken cancellationToken)
     {
         var delivery = await store.GetDeliveryAsync(deliveryId, cancellationToken);
@@ -28,6 +32,9 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
         }
 
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["DeliveryId"] = deliveryId, ["Event"] = delivery.Event });
+        _source = delivery.Source;
+        System.Diagnostics.Activity.Current?.SetTag("delivery.id", deliveryId);
+        System.Diagnostics.Activity.Current?.SetTag("delivery.event", delivery.Event);
         using var json = JsonDocument.Parse(body);
         var root = json.RootElement;
         if (delivery.Source != SourceCatalog.GitHub)
@@ -372,12 +379,14 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
         var first = done ?? failed ?? outcomes[0];
         var status = done is not null ? DeliveryStatus.Done : failed is not null ? DeliveryStatus.Failed : DeliveryStatus.Skipped;
         await store.SetDeliveryStatusAsync(deliveryId, status, first.ReasonCode, first.Reason, cancellationToken);
+        BridgeTelemetry.DeliveryFinished(delivery.Source, StorageText.From(status));
     }
 
     private async Task FinishAsync(string deliveryId, DeliveryStatus status, string? code, string reason, CancellationToken cancellationToken)
     {
         Log.Finished(logger, deliveryId, status, code ?? "");
         await store.SetDeliveryStatusAsync(deliveryId, status, code, reason, cancellationToken);
+        BridgeTelemetry.DeliveryFinished(_source, StorageText.From(status));
     }
 
     internal static string RepositoryJobKey(long installationId, string repository) =>

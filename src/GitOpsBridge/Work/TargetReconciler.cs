@@ -6,6 +6,7 @@ using GitOpsBridge.Core.Planning;
 using GitOpsBridge.Git;
 using GitOpsBridge.GitHub;
 using GitOpsBridge.Storage;
+using GitOpsBridge.Telemetry;
 
 namespace GitOpsBridge.Work;
 
@@ -24,6 +25,8 @@ internal sealed partial class TargetReconciler(
     public async Task ReconcileAsync(TargetKey target, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Repository"] = target.Repository, ["Environment"] = target.Environment });
+        System.Diagnostics.Activity.Current?.SetTag("target.repository", target.Repository);
+        System.Diagnostics.Activity.Current?.SetTag("target.environment", target.Environment);
         var repo = await store.GetRepositoryAsync(target.Repository, cancellationToken);
         var desired = await store.GetDesiredImagesAsync(target, cancellationToken);
         if (repo is null || repo.InstallationId != target.InstallationId || repo.ConfigYaml is null || desired.Count == 0)
@@ -69,7 +72,13 @@ internal sealed partial class TargetReconciler(
                     break;
                 }
 
-                await git.CommitAndPushAsync(snapshot, branch, files.Edited, Title(env.Name, changes) + "\n\n" + CommitBody(changes), author, token.Value, cancellationToken);
+                using (var push = BridgeTelemetry.Source.StartActivity("git.push"))
+                {
+                    push?.SetTag("git.repository", target.Repository);
+                    push?.SetTag("git.branch", branch);
+                    await git.CommitAndPushAsync(snapshot, branch, files.Edited, Title(env.Name, changes) + "\n\n" + CommitBody(changes), author, token.Value, cancellationToken);
+                }
+
                 builds++;
 
                 // The base may have moved between our fetch and our push; the branch would then sit on
@@ -81,12 +90,14 @@ internal sealed partial class TargetReconciler(
                 }
 
                 Log.BaseMoved(logger, target.BaseBranch, snapshot.CommitSha, tip);
+                BridgeTelemetry.PushRetried("base-moved");
             }
             catch (GitAuthenticationException) when (!newToken)
             {
                 // The cached token was revoked or expired early, which the cache cannot know: once more with a new one.
                 newToken = true;
                 tokens.Invalidate(target.InstallationId);
+                BridgeTelemetry.PushRetried("token-refused");
             }
         }
 
@@ -124,6 +135,8 @@ internal sealed partial class TargetReconciler(
             cancellationToken);
         await store.SetPullRequestAsync(new PullRequestRecord(target, result.Number, result.Url, branch, "open", time.GetUtcNow()), cancellationToken);
         Log.Published(logger, result.Number, result.Action, target.Repository, target.Environment);
+        System.Diagnostics.Activity.Current?.SetTag("pull_request.number", result.Number);
+        await RecordLatencyAsync(desired.Where(d => changes.Any(c => c.Image == d)), result.Action, cancellationToken);
 
         foreach (var image in desired)
         {
@@ -166,6 +179,19 @@ internal sealed partial class TargetReconciler(
             await store.AddTargetOutcomeAsync(deliveryId, new TargetOutcome(target.Repository, target.Environment, DeliveryStatus.Skipped, ReasonCodes.Downgrade,
                 $"superseded before it was published: {target.Environment} moves to {versions}", null, null, null), cancellationToken);
             await deliveries.SettleAsync(deliveryId, cancellationToken);
+        }
+    }
+
+    /// <summary>Records, for each delivery the pull request now carries, the time since the bridge received it.</summary>
+    private async Task RecordLatencyAsync(IEnumerable<DesiredImage> published, string action, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var deliveryId in published.Select(d => d.DeliveryId).Distinct(StringComparer.Ordinal))
+        {
+            if (await store.GetDeliveryAsync(deliveryId, cancellationToken) is { } delivery)
+            {
+                BridgeTelemetry.PullRequestPublished(now - delivery.ReceivedAt, action);
+            }
         }
     }
 

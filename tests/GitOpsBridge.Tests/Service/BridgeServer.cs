@@ -68,10 +68,12 @@ internal sealed class BridgeServer : IAsyncDisposable
     /// <summary>
     /// Starts the service on <paramref name="port"/>; <paramref name="time"/>, when given, is the clock of
     /// the whole service (a fake one for tests of waits); <paramref name="services"/> registers
-    /// replacements after the service's own (a later registration wins). A setting given as null is unset.
+    /// replacements after the service's own (a later registration wins); <paramref name="configure"/> adds
+    /// to the service's wiring after the bridge's own (an in-memory exporter, say). A setting given as null is unset.
     /// </summary>
     public static async Task<BridgeServer> StartAsync(
-        GitHubEmulator.GitHubEmulator github, int port, string? dataDir = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
+        GitHubEmulator.GitHubEmulator github, int port, string? dataDir = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null,
+        Action<IServiceCollection>? services = null, Action<WebApplicationBuilder>? configure = null)
     {
         dataDir ??= Directory.CreateTempSubdirectory("gitops-bridge-service-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Testing" });
@@ -104,6 +106,7 @@ internal sealed class BridgeServer : IAsyncDisposable
         }
 
         services?.Invoke(builder.Services);
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseGitOpsBridge();

@@ -859,6 +859,98 @@ public abstract class BridgeStoreContract : IAsyncLifetime
         Assert.Equal(2, await Store.CountDeliveriesAsync());
     }
 
+    // ---- dashboard listings ----
+
+    [Fact]
+    public async Task QueryDeliveries_ByStatusAndRepository_ReturnsOnlyMatchesNewestFirst()
+    {
+        await Store.InsertDeliveryAsync(Delivery("old-done", Start), "{}");
+        await Store.InsertDeliveryAsync(Delivery("new-done", Start.AddMinutes(2)), "{}");
+        await Store.InsertDeliveryAsync(Delivery("failed", Start.AddMinutes(1)), "{}");
+        await Store.InsertDeliveryAsync(Delivery("other-repo", Start.AddMinutes(3)), "{}");
+        foreach (var id in new[] { "old-done", "new-done" })
+        {
+            await Store.SetDeliveryStatusAsync(id, DeliveryStatus.Done, null, "pull request opened");
+            await Store.AddTargetOutcomeAsync(id, new TargetOutcome("acme/gitops", "dev", DeliveryStatus.Done, null, null, 1, null, "opened"));
+        }
+
+        await Store.SetDeliveryStatusAsync("failed", DeliveryStatus.Failed, "error", "boom");
+        await Store.AddTargetOutcomeAsync("failed", new TargetOutcome("acme/gitops", "prod", DeliveryStatus.Failed, "error", "boom", null, null, null));
+        await Store.SetDeliveryStatusAsync("other-repo", DeliveryStatus.Done, null, null);
+        await Store.AddTargetOutcomeAsync("other-repo", new TargetOutcome("acme/other", "dev", DeliveryStatus.Done, null, null, 2, null, "opened"));
+
+        var done = await Store.QueryDeliveriesAsync(new DeliveryQuery(10, DeliveryStatus.Done, "acme/gitops"));
+        var repository = await Store.QueryDeliveriesAsync(new DeliveryQuery(10, Repository: "acme/gitops"));
+        var all = await Store.QueryDeliveriesAsync(new DeliveryQuery(10));
+
+        Assert.Equal(["new-done", "old-done"], done.Select(d => d.Id));
+        Assert.Equal(["new-done", "failed", "old-done"], repository.Select(d => d.Id));
+        Assert.Equal(["other-repo", "new-done", "failed", "old-done"], all.Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task QueryDeliveries_LimitAndBefore_PagesWithoutOverlap()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.InsertDeliveryAsync(Delivery($"d{i}", Start.AddMinutes(i)), "{}");
+        }
+
+        var first = await Store.QueryDeliveriesAsync(new DeliveryQuery(2));
+        var second = await Store.QueryDeliveriesAsync(new DeliveryQuery(2, Before: first[^1].ReceivedAt));
+        var none = await Store.QueryDeliveriesAsync(new DeliveryQuery(10, DeliveryStatus.Rejected));
+
+        Assert.Equal(["d4", "d3"], first.Select(d => d.Id));
+        Assert.Equal(["d2", "d1"], second.Select(d => d.Id));
+        Assert.Empty(none);
+    }
+
+    [Fact]
+    public async Task ListDesiredImages_SeveralTargets_ListsEveryImageByNameThenTarget()
+    {
+        await Store.UpsertDesiredImageAsync(Target(environment: "prod"), Image("ghcr.io/acme/api", "1.0.0", "d1"));
+        await Store.UpsertDesiredImageAsync(Target(environment: "dev"), Image("ghcr.io/acme/api", "1.1.0", "d2"));
+        await Store.UpsertDesiredImageAsync(Target(environment: "dev"), Image("ghcr.io/acme/web", "2.0.0", "d3"));
+
+        var all = await Store.ListDesiredImagesAsync();
+
+        Assert.Equal(
+            [("ghcr.io/acme/api", "dev", "1.1.0"), ("ghcr.io/acme/api", "prod", "1.0.0"), ("ghcr.io/acme/web", "dev", "2.0.0")],
+            all.Select(t => (t.Image.ImageName, t.Target.Environment, t.Image.Tag)));
+        Assert.Equal(new TargetImage(Target(environment: "dev"), Image("ghcr.io/acme/web", "2.0.0", "d3")), all[2]);
+    }
+
+    [Fact]
+    public async Task ListJobs_WaitingAndRetried_ListsDueFirstWithLastError()
+    {
+        await Store.EnqueueAsync(JobKind.Target, "later", "acme/b", Start.AddMinutes(5), "trace-b");
+        await Store.EnqueueAsync(JobKind.Delivery, "first", "acme/a", Start, "trace-a");
+        var lease = await Store.TryLeaseAsync("w1", LeaseTime);
+        await Store.RetryAsync(lease!, Start.AddMinutes(1), "GitHubApiException: 502 Bad Gateway");
+
+        var jobs = await Store.ListJobsAsync(10);
+        var one = await Store.ListJobsAsync(1);
+
+        Assert.Equal([("first", 1, "GitHubApiException: 502 Bad Gateway"), ("later", 0, (string?)null)], jobs.Select(j => (j.Key, j.Attempt, j.LastError)));
+        Assert.Equal((JobKind.Delivery, "acme/a", "trace-a", Start.AddMinutes(1)), (jobs[0].Kind, jobs[0].LockKey, jobs[0].TraceId, jobs[0].NotBefore));
+        Assert.Single(one);
+    }
+
+    [Fact]
+    public async Task ListPullRequests_ByState_ReturnsOnlyThatStateOrAll()
+    {
+        var open = new PullRequestRecord(Target(environment: "dev"), 7, "https://github.com/acme/gitops/pull/7", "gitops-bridge/dev", "open", Start);
+        var merged = new PullRequestRecord(Target(environment: "prod"), 8, "https://github.com/acme/gitops/pull/8", "gitops-bridge/prod", "merged", Start);
+        var otherOpen = new PullRequestRecord(Target("acme/apps", "dev"), 3, "https://github.com/acme/apps/pull/3", "gitops-bridge/dev", "open", Start);
+        await Store.SetPullRequestAsync(open);
+        await Store.SetPullRequestAsync(merged);
+        await Store.SetPullRequestAsync(otherOpen);
+
+        Assert.Equal([otherOpen, open], await Store.ListPullRequestsAsync("open"));
+        Assert.Equal([otherOpen, open, merged], await Store.ListPullRequestsAsync(null));
+        Assert.Empty(await Store.ListPullRequestsAsync("closed"));
+    }
+
     // ---- helpers ----
 
     private async Task<(int Pending, int Leased)> PendingAndLeasedAsync()
