@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace GitOpsBridge.Storage;
@@ -18,6 +19,13 @@ public sealed partial class PostgresBridgeStore : IBridgeStore
     private const int LockKeySpace = 0x474F4202;
     internal const int JobKeySpace = 0x474F4203;
 
+    /// <summary>
+    /// Connections one store opens at most, unless the connection string sets <c>Maximum Pool Size</c>:
+    /// Npgsql's own default (100) is PostgreSQL's whole default <c>max_connections</c>, which two
+    /// replicas under a burst would exhaust. Callers beyond it wait for a free connection.
+    /// </summary>
+    internal const int DefaultMaxPoolSize = 20;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;
 
@@ -27,7 +35,13 @@ public sealed partial class PostgresBridgeStore : IBridgeStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!SetsMaxPoolSize(connectionString))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
+        _dataSource = NpgsqlDataSource.Create(builder);
     }
 
     /// <inheritdoc />
@@ -123,6 +137,11 @@ public sealed partial class PostgresBridgeStore : IBridgeStore
         var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return value is DBNull ? null : value;
     }
+
+    private static bool SetsMaxPoolSize(string connectionString) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", string.Empty, StringComparison.Ordinal))
+            .Any(key => key.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase) || key.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
 
     private static void NoParameters(NpgsqlCommand command)
     {

@@ -250,6 +250,41 @@ public abstract class BridgeStoreContract : IAsyncLifetime
         await Assert.ThrowsAnyAsync<DbException>(() => Store.AddTargetOutcomeAsync("nope", outcome));
     }
 
+    [SkippableFact]
+    public async Task ListPendingDeliveries_MixedOutcomes_ReturnsOnlyThatTargetsPendingOnesOldestFirst()
+    {
+        foreach (var id in new[] { "d1", "d2", "d3", "d4", "d5" })
+        {
+            await Store.InsertDeliveryAsync(Delivery(id, Start), "b");
+        }
+
+        var pending = new TargetOutcome("acme/gitops", "dev", DeliveryStatus.Pending, null, null, null, null, null);
+        await Store.AddTargetOutcomeAsync("d3", pending);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await Store.AddTargetOutcomeAsync("d1", pending);
+        await Store.AddTargetOutcomeAsync("d2", pending with { Status = DeliveryStatus.Done });
+        await Store.AddTargetOutcomeAsync("d4", pending with { Environment = "prod" });
+        await Store.AddTargetOutcomeAsync("d5", pending with { Repository = "acme/other" });
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await Store.AddTargetOutcomeAsync("d5", pending);
+
+        Assert.Equal(["d3", "d1", "d5"], await Store.ListPendingDeliveriesAsync("acme/gitops", "dev"));
+        Assert.Equal(["d4"], await Store.ListPendingDeliveriesAsync("acme/gitops", "prod"));
+        Assert.Empty(await Store.ListPendingDeliveriesAsync("acme/gitops", "staging"));
+    }
+
+    [SkippableFact]
+    public async Task ListPendingDeliveries_OutcomeNoLongerPending_DropsOutOfTheList()
+    {
+        await Store.InsertDeliveryAsync(Delivery("d1", Start), "b");
+        var pending = new TargetOutcome("acme/gitops", "dev", DeliveryStatus.Pending, null, null, null, null, null);
+        await Store.AddTargetOutcomeAsync("d1", pending);
+
+        await Store.AddTargetOutcomeAsync("d1", pending with { Status = DeliveryStatus.Done, PullRequestNumber = 7 });
+
+        Assert.Empty(await Store.ListPendingDeliveriesAsync("acme/gitops", "dev"));
+    }
+
     // ---- image event claims ----
 
     [SkippableFact]
@@ -312,6 +347,85 @@ public abstract class BridgeStoreContract : IAsyncLifetime
         await Store.UpsertDesiredImageAsync(Target(), newer);
 
         Assert.Equal(newer, Assert.Single(await Store.GetDesiredImagesAsync(Target())));
+    }
+
+    [SkippableFact]
+    public async Task TryReplaceDesiredImage_NoRowAndNoneExpected_Inserts()
+    {
+        var image = Image("ghcr.io/acme/api", "1.5.0", "d1") with { Digest = "sha256:aa" };
+
+        Assert.True(await Store.TryReplaceDesiredImageAsync(Target(), image, expectedDeliveryId: null));
+
+        Assert.Equal(image, Assert.Single(await Store.GetDesiredImagesAsync(Target())));
+    }
+
+    [SkippableFact]
+    public async Task TryReplaceDesiredImage_RowExistsButNoneExpected_ReturnsFalseAndKeepsTheRow()
+    {
+        var first = Image("ghcr.io/acme/api", "1.5.0", "d1");
+        await Store.UpsertDesiredImageAsync(Target(), first);
+
+        Assert.False(await Store.TryReplaceDesiredImageAsync(Target(), Image("ghcr.io/acme/api", "1.6.0", "d2"), expectedDeliveryId: null));
+
+        Assert.Equal(first, Assert.Single(await Store.GetDesiredImagesAsync(Target())));
+    }
+
+    [SkippableFact]
+    public async Task TryReplaceDesiredImage_ExpectedDeliveryStillStored_ReplacesEveryField()
+    {
+        await Store.UpsertDesiredImageAsync(Target(), Image("ghcr.io/acme/api", "1.5.0", "d1") with { Digest = "sha256:aa" });
+        var newer = new DesiredImage("ghcr.io/acme/api", null, "sha256:bb", "d2", new Provenance(null, "def", null, null), Start.AddHours(1));
+
+        Assert.True(await Store.TryReplaceDesiredImageAsync(Target(), newer, expectedDeliveryId: "d1"));
+
+        Assert.Equal(newer, Assert.Single(await Store.GetDesiredImagesAsync(Target())));
+    }
+
+    [SkippableFact]
+    public async Task TryReplaceDesiredImage_AnotherDeliveryWroteFirst_ReturnsFalseAndKeepsItsWrite()
+    {
+        await Store.UpsertDesiredImageAsync(Target(), Image("ghcr.io/acme/api", "1.5.0", "d1"));
+        var winner = Image("ghcr.io/acme/api", "1.7.0", "d3");
+        Assert.True(await Store.TryReplaceDesiredImageAsync(Target(), winner, expectedDeliveryId: "d1"));
+
+        // d2 read the row while d1 held it, and decided on that stale read.
+        Assert.False(await Store.TryReplaceDesiredImageAsync(Target(), Image("ghcr.io/acme/api", "1.6.0", "d2"), expectedDeliveryId: "d1"));
+
+        Assert.Equal(winner, Assert.Single(await Store.GetDesiredImagesAsync(Target())));
+    }
+
+    [SkippableFact]
+    public async Task TryReplaceDesiredImage_ExpectedButNoRow_ReturnsFalseAndInsertsNothing()
+    {
+        Assert.False(await Store.TryReplaceDesiredImageAsync(Target(), Image("ghcr.io/acme/api", "1.5.0", "d2"), expectedDeliveryId: "d1"));
+
+        Assert.Empty(await Store.GetDesiredImagesAsync(Target()));
+    }
+
+    [SkippableFact]
+    public async Task TryReplaceDesiredImage_OtherImageOrTarget_IsNotTheComparedRow()
+    {
+        await Store.UpsertDesiredImageAsync(Target(), Image("ghcr.io/acme/api", "1.5.0", "d1"));
+
+        Assert.True(await Store.TryReplaceDesiredImageAsync(Target(), Image("ghcr.io/acme/web", "2.0.0", "d2"), expectedDeliveryId: null));
+        Assert.True(await Store.TryReplaceDesiredImageAsync(Target(environment: "prod"), Image("ghcr.io/acme/api", "1.4.0", "d3"), expectedDeliveryId: null));
+        Assert.False(await Store.TryReplaceDesiredImageAsync(Target(installation: 2), Image("ghcr.io/acme/api", "1.6.0", "d4"), expectedDeliveryId: "d1"));
+
+        Assert.Equal(["d1", "d2"], (await Store.GetDesiredImagesAsync(Target())).Select(i => i.DeliveryId));
+    }
+
+    [SkippableFact]
+    public async Task TryReplaceDesiredImage_ManyWritersExpectingTheSameRow_ExactlyOneWins()
+    {
+        await Store.UpsertDesiredImageAsync(Target(), Image("ghcr.io/acme/api", "1.0.0", "d0"));
+        var other = await OpenInitializedAsync(Time);
+
+        var results = await Task.WhenAll(Enumerable.Range(1, 20).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? Store : other).TryReplaceDesiredImageAsync(Target(), Image("ghcr.io/acme/api", $"1.0.{i}", $"d{i}"), expectedDeliveryId: "d0"))));
+
+        Assert.Equal(1, results.Count(won => won));
+        var winner = results.Select((won, i) => (won, i: i + 1)).Single(x => x.won).i;
+        Assert.Equal($"d{winner}", Assert.Single(await Store.GetDesiredImagesAsync(Target())).DeliveryId);
     }
 
     [SkippableFact]
