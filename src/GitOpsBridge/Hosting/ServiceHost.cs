@@ -11,8 +11,14 @@ namespace GitOpsBridge.Hosting;
 /// <summary>Storage settings (section <c>Storage</c>).</summary>
 public sealed class StorageOptions
 {
-    /// <summary>The SQLite database file; relative paths are under the working directory.</summary>
+    /// <summary>The SQLite database file; relative paths are under the working directory. Its folder also holds the git clones.</summary>
     public string Path { get; set; } = "data/gitops-bridge.db";
+
+    /// <summary><c>sqlite</c> (default) or <c>postgres</c>: see <see cref="StorageProviders"/>.</summary>
+    public string Provider { get; set; } = StorageProviders.Sqlite;
+
+    /// <summary>The Npgsql connection string when <see cref="Provider"/> is <c>postgres</c>; required then.</summary>
+    public string? ConnectionString { get; set; }
 }
 
 /// <summary><c>gitops-bridge serve</c>: the webhook service.</summary>
@@ -25,6 +31,12 @@ internal static class ServiceHost
         if (missing.Count > 0)
         {
             await stderr.WriteLineAsync(new StartupCheckException(missing).Message);
+            return 1;
+        }
+
+        if (StartupCheck.StorageProblem(builder.Configuration) is { } storageProblem)
+        {
+            await stderr.WriteLineAsync(storageProblem);
             return 1;
         }
 
@@ -47,7 +59,7 @@ internal static class ServiceHost
         var storage = configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var dbPath = System.IO.Path.GetFullPath(storage.Path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(dbPath)!);
-        services.AddSingleton<IBridgeStore>(sp => new SqliteBridgeStore(dbPath, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IBridgeStore>(sp => StorageProviders.Create(storage.Provider, dbPath, storage.ConnectionString, sp.GetRequiredService<TimeProvider>()));
 
         var github = configuration.GetSection("GitHub").Get<GitHubOptions>() ?? new GitHubOptions();
         services.AddSingleton(github);

@@ -1,4 +1,5 @@
 using GitOpsBridge.Secrets;
+using GitOpsBridge.Storage;
 
 namespace GitOpsBridge.Hosting;
 
@@ -32,4 +33,8 @@ internal static class StartupCheck
 
         return missing;
     }
+
+    /// <summary>Why the storage settings cannot start the service, naming the key to set; null when they can.</summary>
+    public static string? StorageProblem(IConfiguration configuration) =>
+        StorageProviders.Problem(configuration["Storage:Provider"], configuration["Storage:ConnectionString"]);
 }
