@@ -4,8 +4,7 @@ namespace GitOpsBridge.Storage;
 
 public sealed partial class PostgresBridgeStore
 {
-    private const string DeliveryColumns =
-        "id, source, event, received_at, status, reason_code, reason, body_sha256, installation_id, trace_id, headers";
+    private const string DeliveryColumns = StorageRows.DeliveryColumns;
 
     private const string InsertDeliverySql =
         $"""
@@ -40,7 +39,7 @@ public sealed partial class PostgresBridgeStore
     /// <inheritdoc />
     public async Task<DeliveryRecord?> GetDeliveryAsync(string id, CancellationToken cancellationToken = default)
     {
-        var deliveries = await QueryAsync($"SELECT {DeliveryColumns} FROM deliveries WHERE id = @id;", c => c.With("id", id), ReadDelivery, cancellationToken)
+        var deliveries = await QueryAsync($"SELECT {DeliveryColumns} FROM deliveries WHERE id = @id;", c => c.With("id", id), StorageRows.Delivery, cancellationToken)
             .ConfigureAwait(false);
         return deliveries.Count == 0 ? null : deliveries[0];
     }
@@ -56,7 +55,7 @@ public sealed partial class PostgresBridgeStore
         return await QueryAsync(
             $"SELECT {DeliveryColumns} FROM deliveries ORDER BY received_at DESC, seq DESC LIMIT @limit;",
             c => c.With("limit", limit),
-            ReadDelivery,
+            StorageRows.Delivery,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -101,21 +100,13 @@ public sealed partial class PostgresBridgeStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<TargetOutcome>> GetTargetOutcomesAsync(string deliveryId, CancellationToken cancellationToken = default) =>
         await QueryAsync(
-            """
-            SELECT repository, environment, status, reason_code, reason, pr_number, pr_url, pr_action
+            $"""
+            SELECT {StorageRows.OutcomeColumns}
             FROM delivery_targets WHERE delivery_id = @delivery_id
             ORDER BY repository, environment;
             """,
             c => c.With("delivery_id", deliveryId),
-            r => new TargetOutcome(
-                r.GetString(0),
-                r.GetString(1),
-                StorageText.ToDeliveryStatus(r.GetString(2)),
-                r.GetNullableString(3),
-                r.GetNullableString(4),
-                r.GetNullableInt32(5),
-                r.GetNullableString(6),
-                r.GetNullableString(7)),
+            StorageRows.Outcome,
             cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
@@ -219,20 +210,4 @@ public sealed partial class PostgresBridgeStore
             ? InsertDeliveryResult.Duplicate
             : InsertDeliveryResult.Conflict;
     }
-
-    private static DeliveryRecord ReadDelivery(NpgsqlDataReader reader) =>
-        new(
-            reader.GetString(0),
-            reader.GetString(1),
-            reader.GetString(2),
-            reader.GetTime(3),
-            StorageText.ToDeliveryStatus(reader.GetString(4)),
-            reader.GetNullableString(5),
-            reader.GetNullableString(6),
-            reader.GetString(7),
-            reader.GetNullableInt64(8),
-            reader.GetNullableString(9))
-        {
-            Headers = reader.GetNullableString(10),
-        };
 }

@@ -196,7 +196,7 @@ public sealed partial class PostgresBridgeStore
     {
         await using var select = connection.Command(
             $"""
-            SELECT id, kind, key, lock_key, attempt, trace_id, not_before, last_error
+            SELECT {StorageRows.JobColumns}
             FROM jobs AS j
             WHERE j.not_before <= @now
               AND {IsWaiting}
@@ -217,15 +217,7 @@ public sealed partial class PostgresBridgeStore
             return null;
         }
 
-        return new Job(
-            reader.GetInt64(0),
-            StorageText.ToJobKind(reader.GetString(1)),
-            reader.GetString(2),
-            reader.GetString(3),
-            reader.GetInt32(4),
-            reader.GetNullableString(5),
-            reader.GetTime(6),
-            reader.GetNullableString(7));
+        return StorageRows.Job(reader);
     }
 
     /// <summary>Takes the lock key's advisory lock for this transaction, without waiting; false when another transaction holds it.</summary>

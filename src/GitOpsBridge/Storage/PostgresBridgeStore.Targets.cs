@@ -16,7 +16,7 @@ public sealed partial class PostgresBridgeStore
              @source_repository, @source_commit, @run_url, @actor, @updated_at)
         """;
 
-    private const string PullRequestColumns = "installation_id, repository, base_branch, environment, number, url, head_branch, state, updated_at";
+    private const string PullRequestColumns = StorageRows.PullRequestColumns;
 
     /// <inheritdoc />
     public Task UpsertDesiredImageAsync(TargetKey target, DesiredImage image, CancellationToken cancellationToken = default)
@@ -70,18 +70,12 @@ public sealed partial class PostgresBridgeStore
         ArgumentNullException.ThrowIfNull(target);
         return await QueryAsync(
             $"""
-            SELECT image_name, tag, digest, delivery_id, source_repository, source_commit, run_url, actor, updated_at
+            SELECT {StorageRows.DesiredImageColumns}
             FROM desired_images WHERE {TargetFilter}
             ORDER BY image_name;
             """,
             c => WithTarget(c, target),
-            r => new DesiredImage(
-                r.GetString(0),
-                r.GetNullableString(1),
-                r.GetNullableString(2),
-                r.GetString(3),
-                new Provenance(r.GetNullableString(4), r.GetNullableString(5), r.GetNullableString(6), r.GetNullableString(7)),
-                r.GetTime(8)),
+            StorageRows.DesiredImage,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -132,7 +126,7 @@ public sealed partial class PostgresBridgeStore
     public async Task<PullRequestRecord?> GetPullRequestAsync(TargetKey target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var found = await QueryAsync($"SELECT {PullRequestColumns} FROM pull_requests WHERE {TargetFilter};", c => WithTarget(c, target), ReadPullRequest, cancellationToken)
+        var found = await QueryAsync($"SELECT {PullRequestColumns} FROM pull_requests WHERE {TargetFilter};", c => WithTarget(c, target), StorageRows.PullRequest, cancellationToken)
             .ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
     }
@@ -147,7 +141,7 @@ public sealed partial class PostgresBridgeStore
             ORDER BY updated_at DESC LIMIT 1;
             """,
             c => c.With("repository", repository).With("number", number),
-            ReadPullRequest,
+            StorageRows.PullRequest,
             cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
     }
@@ -168,13 +162,4 @@ public sealed partial class PostgresBridgeStore
         .With("run_url", image.Provenance.RunUrl)
         .With("actor", image.Provenance.Actor)
         .With("updated_at", image.UpdatedAt.ToUnixTimeMilliseconds());
-
-    private static PullRequestRecord ReadPullRequest(NpgsqlDataReader reader) =>
-        new(
-            new TargetKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
-            reader.GetInt32(4),
-            reader.GetString(5),
-            reader.GetString(6),
-            reader.GetString(7),
-            reader.GetTime(8));
 }
