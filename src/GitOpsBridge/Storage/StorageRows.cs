@@ -21,6 +21,17 @@ internal static class StorageRows
     /// <summary>The columns <see cref="PullRequest"/> reads, in its order.</summary>
     public const string PullRequestColumns = "installation_id, repository, base_branch, environment, number, url, head_branch, state, updated_at";
 
+    /// <summary>
+    /// Repositories with their tracked images, one row per (repository, image); a repository that
+    /// tracks nothing comes as one row with a NULL image. Fold the rows, ordered by repository.
+    /// </summary>
+    public const string RepositorySelect =
+        """
+        SELECT r.repository, r.installation_id, r.default_branch, r.config_yaml, r.config_error, r.updated_at, i.image_name
+        FROM repositories AS r
+        LEFT JOIN repository_images AS i ON i.repository = r.repository
+        """;
+
     /// <summary>The columns <see cref="Job"/> reads, in its order.</summary>
     public const string JobColumns = "id, kind, key, lock_key, attempt, trace_id, not_before, last_error";
 

@@ -96,8 +96,11 @@ public sealed class ScaleOutTests(PostgresDatabaseFixture database) : IClassFixt
             await ResilienceTests.WaitUntilAsync(
                 async () =>
                 {
+                    // A lease taken (or renewed) in the last 200 ms: the reconcile has fetching, pushing
+                    // and the pull request still ahead of it, so it cannot finish before the kill lands.
+                    var fresh = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)LeaseDuration.TotalMilliseconds - 200;
                     var expiry = await PostgresDatabaseFixture.ScalarAsync(connectionString,
-                        $"SELECT MAX(lease_expires_at) FROM jobs WHERE kind = 'target' AND lease_owner LIKE '{ownerOfA}' AND lease_expires_at > {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()};");
+                        $"SELECT MAX(lease_expires_at) FROM jobs WHERE kind = 'target' AND lease_owner LIKE '{ownerOfA}' AND lease_expires_at > {fresh};");
                     heldUntil = expiry is long value ? value : 0;
                     return heldUntil > 0;
                 },
