@@ -53,6 +53,48 @@ if [ -x scripts/install-npm-deps.sh ]; then
   scripts/install-npm-deps.sh || log "npm packages could not be installed; the tests that need them will fail"
 fi
 
+# --- PostgreSQL: a throwaway cluster for the PostgreSQL store and scale-out tests -----------
+# Debian's postgresql, a fresh cluster in a temp dir on a free loopback port, trust auth for
+# 127.0.0.1 only, fsync off; stopped and deleted on exit. The tests read the admin connection
+# string from GITOPS_BRIDGE_TEST_POSTGRES (set it yourself to use another server) and make a
+# database per test class. initdb refuses root, so as root the cluster runs as user postgres.
+if [ -z "${GITOPS_BRIDGE_TEST_POSTGRES:-}" ]; then
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$pg_bin" ] && [ "$(id -u)" = 0 ]; then
+    log "installing postgresql"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
+      || log "could not install postgresql"
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  fi
+  if [ -n "$pg_bin" ]; then
+    pg_started=$(date +%s%N)
+    pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/gitops-bridge-pg-XXXXXX")
+    mkdir -p "$pg_dir/socket"
+    pg_as=()
+    if [ "$(id -u)" = 0 ]; then
+      chown -R postgres:postgres "$pg_dir"
+      pg_as=(runuser -u postgres --)
+    fi
+    pg_port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();})')
+    pg_stop() { "${pg_as[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$pg_dir"; }
+    if "${pg_as[@]}" "$pg_bin/initdb" -D "$pg_dir/data" --locale=C.UTF-8 --username=postgres --auth-local=trust --auth-host=trust >"$pg_dir/initdb.log" 2>&1 \
+      && "${pg_as[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -w -l "$pg_dir/server.log" \
+           -o "-p $pg_port -k $pg_dir/socket -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null; then
+      # Chain onto whatever exit trap is already set, so other throwaway services are stopped too.
+      pg_previous_trap=$(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT$/\1/")
+      trap "${pg_previous_trap:+$pg_previous_trap; }pg_stop" EXIT
+      export GITOPS_BRIDGE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+      log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port, up in $(( ($(date +%s%N) - pg_started) / 1000000 )) ms"
+    else
+      log "the PostgreSQL cluster did not start (see below); the PostgreSQL tests will skip, or fail under CI"
+      cat "$pg_dir/initdb.log" "$pg_dir/server.log" >&2 2>/dev/null
+      pg_stop
+    fi
+  else
+    log "PostgreSQL not found (Debian package postgresql); the PostgreSQL tests will skip, or fail under CI"
+  fi
+fi
+
 # --- the suite ------------------------------------------------------------------------------
 results="$root/.cache/test-results"
 rm -rf "$results"

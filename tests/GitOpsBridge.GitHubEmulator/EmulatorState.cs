@@ -30,6 +30,8 @@ internal sealed class EmulatorState(GitHubEmulatorOptions options, AppIdentity a
 
     public CallCounter GitCalls { get; } = new();
 
+    public WriteLog Writes { get; } = new();
+
     public List<SpecViolation> Violations { get; } = [];
 
     public Dictionary<string, HostedRepository> Repositories { get; } = new(StringComparer.OrdinalIgnoreCase);

@@ -73,6 +73,9 @@ public sealed class GitHubEmulator : IAsyncDisposable
     /// <summary>Git smart HTTP requests per route.</summary>
     public CallCounter GitCalls => _state.GitCalls;
 
+    /// <summary>Every write to a repository (push or REST) with its time interval and client: see <see cref="WriteLog.ConcurrentWritesByDifferentClients"/>.</summary>
+    public WriteLog Writes => _state.Writes;
+
     /// <summary>Faults waiting for their routes.</summary>
     public FaultQueue Faults => _state.Faults;
 
@@ -137,6 +140,7 @@ public sealed class GitHubEmulator : IAsyncDisposable
         app.UseMiddleware<SpecValidationMiddleware>();
         app.UseMiddleware<FaultMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMiddleware<WriteRecordingMiddleware>();
         app.MapAppsApi();
         app.MapRepositoriesApi();
         app.MapPullsApi();

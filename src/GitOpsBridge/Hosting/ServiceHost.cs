@@ -18,13 +18,13 @@ namespace GitOpsBridge.Hosting;
 /// <summary>Storage settings (section <c>Storage</c>).</summary>
 public sealed class StorageOptions
 {
-    /// <summary>The SQLite database file; relative paths are under the working directory.</summary>
+    /// <summary>The SQLite database file; relative paths are under the working directory. Its folder also holds the git clones.</summary>
     public string Path { get; set; } = "data/gitops-bridge.db";
 
-    /// <summary>The storage backend: <c>sqlite</c> (default) or <c>postgres</c>.</summary>
-    public string Provider { get; set; } = "sqlite";
+    /// <summary><c>sqlite</c> (default) or <c>postgres</c>: see <see cref="StorageProviders"/>.</summary>
+    public string Provider { get; set; } = StorageProviders.Sqlite;
 
-    /// <summary>The PostgreSQL connection string, with <see cref="Provider"/> <c>postgres</c>. Default none.</summary>
+    /// <summary>The Npgsql connection string when <see cref="Provider"/> is <c>postgres</c>; required then.</summary>
     public string? ConnectionString { get; set; }
 }
 
@@ -34,13 +34,9 @@ internal static class ServiceHost
     public static async Task<int> RunAsync(string[] args, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        try
+        if (StartupCheck.StorageProblem(builder.Configuration) is { } storageProblem)
         {
-            builder.AddGitOpsBridge();
-        }
-        catch (GitHubConfigurationException ex)
-        {
-            await stderr.WriteLineAsync(ex.Message);
+            await stderr.WriteLineAsync(storageProblem);
             return 1;
         }
 
@@ -48,7 +44,7 @@ internal static class ServiceHost
         {
             builder.AddGitOpsBridge();
         }
-        catch (SourceConfigurationException ex)
+        catch (Exception ex) when (ex is GitHubConfigurationException or SourceConfigurationException)
         {
             await stderr.WriteLineAsync(ex.Message);
             return 1;
@@ -90,7 +86,7 @@ internal static class ServiceHost
         var dbPath = System.IO.Path.GetFullPath(storage.Path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(dbPath)!);
         AddSecrets(services, configuration, storage, System.IO.Path.GetDirectoryName(dbPath)!);
-        services.AddSingleton<IBridgeStore>(sp => new SqliteBridgeStore(dbPath, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IBridgeStore>(sp => StorageProviders.Create(storage.Provider, dbPath, storage.ConnectionString, sp.GetRequiredService<TimeProvider>()));
 
         var github = BindGitHubOptions(configuration);
         services.AddSingleton(github);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GitOpsBridge.Secrets;
+using GitOpsBridge.Storage;
 
 namespace GitOpsBridge.Hosting;
 
@@ -50,4 +51,8 @@ internal static class StartupCheck
 
         return new CredentialCheck(missing, appId is null && key is null && webhookSecret is null);
     }
+
+    /// <summary>Why the storage settings cannot start the service, naming the key to set; null when they can.</summary>
+    public static string? StorageProblem(IConfiguration configuration) =>
+        StorageProviders.Problem(configuration["Storage:Provider"], configuration["Storage:ConnectionString"]);
 }

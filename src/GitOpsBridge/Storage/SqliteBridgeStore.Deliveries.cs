@@ -4,8 +4,7 @@ namespace GitOpsBridge.Storage;
 
 public sealed partial class SqliteBridgeStore
 {
-    private const string DeliveryColumns =
-        "id, source, event, received_at, status, reason_code, reason, body_sha256, installation_id, trace_id, headers";
+    private const string DeliveryColumns = StorageRows.DeliveryColumns;
 
     private const string InsertDeliverySql =
         $"""
@@ -134,8 +133,8 @@ public sealed partial class SqliteBridgeStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
-            """
-            SELECT repository, environment, status, reason_code, reason, pr_number, pr_url, pr_action
+            $"""
+            SELECT {StorageRows.OutcomeColumns}
             FROM delivery_targets WHERE delivery_id = $delivery_id
             ORDER BY repository, environment;
             """)
@@ -144,15 +143,7 @@ public sealed partial class SqliteBridgeStore
         var outcomes = new List<TargetOutcome>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            outcomes.Add(new TargetOutcome(
-                reader.GetString(0),
-                reader.GetString(1),
-                StorageText.ToDeliveryStatus(reader.GetString(2)),
-                reader.GetNullableString(3),
-                reader.GetNullableString(4),
-                reader.GetNullableInt32(5),
-                reader.GetNullableString(6),
-                reader.GetNullableString(7)));
+            outcomes.Add(StorageRows.Outcome(reader));
         }
 
         return outcomes;
@@ -236,20 +227,7 @@ public sealed partial class SqliteBridgeStore
         var deliveries = new List<DeliveryRecord>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            deliveries.Add(new DeliveryRecord(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.GetTime(3),
-                StorageText.ToDeliveryStatus(reader.GetString(4)),
-                reader.GetNullableString(5),
-                reader.GetNullableString(6),
-                reader.GetString(7),
-                reader.GetNullableInt64(8),
-                reader.GetNullableString(9))
-            {
-                Headers = reader.GetNullableString(10),
-            });
+            deliveries.Add(StorageRows.Delivery(reader));
         }
 
         return deliveries;

@@ -78,7 +78,7 @@ public sealed partial class SqliteBridgeStore
         Job? job = null;
         await using (var select = connection.Command(
             $"""
-            SELECT id, kind, key, lock_key, attempt, trace_id, not_before, last_error
+            SELECT {StorageRows.JobColumns}
             FROM jobs AS j
             WHERE j.not_before <= $now
               AND {IsWaiting}
@@ -93,15 +93,8 @@ public sealed partial class SqliteBridgeStore
         {
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                job = new Job(
-                    reader.GetInt64(0),
-                    StorageText.ToJobKind(reader.GetString(1)),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetInt32(4) + 1,
-                    reader.GetNullableString(5),
-                    reader.GetTime(6),
-                    reader.GetNullableString(7));
+                var stored = StorageRows.Job(reader);
+                job = stored with { Attempt = stored.Attempt + 1 };
             }
         }
 

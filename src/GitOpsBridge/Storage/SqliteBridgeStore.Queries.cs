@@ -42,23 +42,8 @@ public sealed partial class SqliteBridgeStore
     public async Task<IReadOnlyList<TargetImage>> ListDesiredImagesAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
-            """
-            SELECT installation_id, repository, base_branch, environment,
-                   image_name, tag, digest, delivery_id, source_repository, source_commit, run_url, actor, updated_at
-            FROM desired_images
-            ORDER BY image_name, repository, environment, installation_id, base_branch;
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var images = new List<TargetImage>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            images.Add(new TargetImage(
-                new TargetKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
-                DesiredImageAt(reader, 4)));
-        }
-
-        return images;
+        await using var command = connection.Command(StorageRows.ListDesiredImagesSql);
+        return await ReadAllAsync(command, StorageRows.TargetImage, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -66,28 +51,9 @@ public sealed partial class SqliteBridgeStore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command(
-            """
-            SELECT id, kind, key, lock_key, attempt, trace_id, not_before, last_error
-            FROM jobs ORDER BY not_before, id LIMIT $limit;
-            """)
+        await using var command = connection.Command($"SELECT {StorageRows.JobColumns} FROM jobs ORDER BY not_before, id LIMIT $limit;")
             .With("$limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var jobs = new List<Job>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            jobs.Add(new Job(
-                reader.GetInt64(0),
-                StorageText.ToJobKind(reader.GetString(1)),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetInt32(4),
-                reader.GetNullableString(5),
-                reader.GetTime(6),
-                reader.GetNullableString(7)));
-        }
-
-        return jobs;
+        return await ReadAllAsync(command, StorageRows.Job, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -95,19 +61,24 @@ public sealed partial class SqliteBridgeStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
-            """
-            SELECT installation_id, repository, base_branch, environment, number, url, head_branch, state, updated_at
+            $"""
+            SELECT {StorageRows.PullRequestColumns}
             FROM pull_requests WHERE $state IS NULL OR state = $state
             ORDER BY repository, environment, installation_id, base_branch;
             """)
             .With("$state", state);
+        return await ReadAllAsync(command, StorageRows.PullRequest, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<System.Data.Common.DbDataReader, T> map, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var pullRequests = new List<PullRequestRecord>();
+        var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            pullRequests.Add(PullRequestAt(reader));
+            rows.Add(map(reader));
         }
 
-        return pullRequests;
+        return rows;
     }
 }

@@ -4,13 +4,7 @@ namespace GitOpsBridge.Storage;
 
 public sealed partial class SqliteBridgeStore
 {
-    // One row per (repository, tracked image); a repository that tracks nothing comes as one row with a NULL image.
-    private const string RepositorySelect =
-        """
-        SELECT r.repository, r.installation_id, r.default_branch, r.config_yaml, r.config_error, r.updated_at, i.image_name
-        FROM repositories AS r
-        LEFT JOIN repository_images AS i ON i.repository = r.repository
-        """;
+    private const string RepositorySelect = StorageRows.RepositorySelect;
 
     /// <inheritdoc />
     public async Task UpsertInstallationAsync(long installationId, string account, CancellationToken cancellationToken = default)

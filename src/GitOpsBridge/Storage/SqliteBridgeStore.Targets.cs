@@ -69,7 +69,7 @@ public sealed partial class SqliteBridgeStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = WithTarget(connection.Command(
             $"""
-            SELECT image_name, tag, digest, delivery_id, source_repository, source_commit, run_url, actor, updated_at
+            SELECT {StorageRows.DesiredImageColumns}
             FROM desired_images WHERE {TargetFilter}
             ORDER BY image_name;
             """), target);
@@ -77,7 +77,7 @@ public sealed partial class SqliteBridgeStore
         var images = new List<DesiredImage>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            images.Add(DesiredImageAt(reader, 0));
+            images.Add(StorageRows.DesiredImage(reader));
         }
 
         return images;
@@ -147,7 +147,7 @@ public sealed partial class SqliteBridgeStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = WithTarget(connection.Command(
             $"""
-            SELECT installation_id, repository, base_branch, environment, number, url, head_branch, state, updated_at
+            SELECT {StorageRows.PullRequestColumns}
             FROM pull_requests WHERE {TargetFilter};
             """), target);
         return await ReadPullRequestAsync(command, cancellationToken).ConfigureAwait(false);
@@ -160,8 +160,8 @@ public sealed partial class SqliteBridgeStore
 
         // A number belongs to one pull request in a repository; should two targets ever name it, the latest wins.
         await using var command = connection.Command(
-            """
-            SELECT installation_id, repository, base_branch, environment, number, url, head_branch, state, updated_at
+            $"""
+            SELECT {StorageRows.PullRequestColumns}
             FROM pull_requests WHERE repository = $repository AND number = $number
             ORDER BY updated_at DESC LIMIT 1;
             """)
@@ -195,24 +195,6 @@ public sealed partial class SqliteBridgeStore
             return null;
         }
 
-        return PullRequestAt(reader);
+        return StorageRows.PullRequest(reader);
     }
-
-    /// <summary>The pull request of the current row: installation_id, repository, base_branch, environment, number, url, head_branch, state, updated_at.</summary>
-    private static PullRequestRecord PullRequestAt(SqliteDataReader reader) => new(
-        new TargetKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
-        reader.GetInt32(4),
-        reader.GetString(5),
-        reader.GetString(6),
-        reader.GetString(7),
-        reader.GetTime(8));
-
-    /// <summary>The desired image of the current row from <paramref name="first"/> on: image_name, tag, digest, delivery_id, source_repository, source_commit, run_url, actor, updated_at.</summary>
-    private static DesiredImage DesiredImageAt(SqliteDataReader reader, int first) => new(
-        reader.GetString(first),
-        reader.GetNullableString(first + 1),
-        reader.GetNullableString(first + 2),
-        reader.GetString(first + 3),
-        new Provenance(reader.GetNullableString(first + 4), reader.GetNullableString(first + 5), reader.GetNullableString(first + 6), reader.GetNullableString(first + 7)),
-        reader.GetTime(first + 8));
 }

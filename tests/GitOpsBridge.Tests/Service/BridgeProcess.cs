@@ -34,6 +34,9 @@ internal sealed class BridgeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The service's process id, which its worker's lease owner names (<c>host:pid:guid</c>).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the service and waits until <c>/healthz</c> answers.</summary>
     public static async Task<BridgeProcess> StartAsync(GitHubEmulator.GitHubEmulator github, int port, string dataDir, IDictionary<string, string>? settings = null)
     {

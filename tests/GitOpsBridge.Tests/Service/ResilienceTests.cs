@@ -18,8 +18,9 @@ namespace GitOpsBridge.Tests.Service;
 /// Issue 3, acceptance points 4 to 6: the real service under a burst of deliveries, a crash mid-job
 /// and GitHub's failures. Each test runs the service against the GitHub emulator and checks the end
 /// state GitHub shows (one pull request, on the latest base) and the outcome the deliveries API shows.
+/// Runs once per storage backend: <see cref="SqliteResilienceTests"/> and <see cref="PostgresResilienceTests"/>.
 /// </summary>
-public sealed class ResilienceTests
+public abstract class ResilienceTests
 {
     internal const string Owner = "codertocat";
     internal const string Repo = "gitops";
@@ -40,6 +41,9 @@ public sealed class ResilienceTests
             pullRequest: { labels: [env/dev] }
         """;
 
+    /// <summary>The storage settings for one service of a test: a fresh database on this class's backend.</summary>
+    protected abstract Task<Dictionary<string, string?>> StorageSettingsAsync();
+
     internal static Dictionary<string, string> RepositoryFiles() => new()
     {
         [".github/gitops-bridge.yml"] = Config,
@@ -47,10 +51,10 @@ public sealed class ResilienceTests
         ["README.md"] = "# gitops\n",
     };
 
-    [Fact]
+    [SkippableFact]
     public async Task Burst_200ShuffledConcurrentDeliveriesOfOneImage_OnePullRequestAtTheNewestTag()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync());
         var seed = Environment.TickCount;
         var tags = Enumerable.Range(1, 200).Select(i => $"1.0.{i}").ToArray();
         new Random(seed).Shuffle(tags);
@@ -80,7 +84,7 @@ public sealed class ResilienceTests
     /// lands before GitHub has the PR; held on issues/add-labels it lands after GitHub opened the PR
     /// but before the bridge recorded it, the window in which a naive retry opens a second one.
     /// </summary>
-    [Theory]
+    [SkippableTheory]
     [InlineData(GitHubRoutes.CreatePullRequest)]
     [InlineData(GitHubRoutes.AddLabels)]
     public async Task Crash_KilledWhileAReconcileIsLeasedThenRestarted_OnePullRequestAndTheDeliveryDone(string heldRoute)
@@ -90,7 +94,8 @@ public sealed class ResilienceTests
         await github.CreateRepositoryAsync(Owner, Repo, RepositoryFiles());
         var installation = github.CreateInstallation(Owner, Repo);
         var dataDir = Directory.CreateTempSubdirectory("gitops-bridge-crash-");
-        var settings = new Dictionary<string, string> { ["Worker__LeaseDuration"] = "00:00:03" };
+        var settings = StorageBackends.AsEnvironment(await StorageSettingsAsync());
+        settings["Worker__LeaseDuration"] = "00:00:03";
         github.Faults.Enqueue(heldRoute, Fault.Delay(TimeSpan.FromMinutes(1)));
         BridgeProcess? bridge = null;
         try
@@ -129,7 +134,7 @@ public sealed class ResilienceTests
     /// wait was honoured: the PR cannot exist before Retry-After (1 s) has passed since the event.
     /// The exact retry time is checked under a fake clock in <c>RateLimit_*</c>.
     /// </summary>
-    [Theory]
+    [SkippableTheory]
     [InlineData("500")]
     [InlineData("502")]
     [InlineData("403-secondary-rate-limit")]
@@ -140,7 +145,7 @@ public sealed class ResilienceTests
     [InlineData("base-moved")]
     public async Task Fault_DuringReconcile_DeliveryDoneWithOnePullRequestOnTheLatestBase(string fault)
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync());
         var movedValues = Values.Replace("replicas: 2", "replicas: 3", StringComparison.Ordinal);
         var minimumDelay = TimeSpan.Zero;
         switch (fault)
@@ -208,7 +213,7 @@ public sealed class ResilienceTests
     /// there and the delivery ends done.
     /// (The real-time variants in <c>Fault_*</c> only show the wait was at least Retry-After.)
     /// </summary>
-    [Theory]
+    [SkippableTheory]
     [InlineData("403-secondary-rate-limit")]
     [InlineData("429")]
     [InlineData("403-primary-rate-limit")]
@@ -227,7 +232,8 @@ public sealed class ResilienceTests
         var installation = github.CreateInstallation(Owner, Repo);
         var poll = TimeSpan.FromSeconds(1);
         var dataDir = Directory.CreateTempSubdirectory("gitops-bridge-clock-").FullName;
-        var bridge = await BridgeServer.StartAsync(github, port, dataDir, new Dictionary<string, string?> { ["Worker:PollInterval"] = "00:00:01" }, clock);
+        var storage = await StorageSettingsAsync();
+        var bridge = await BridgeServer.StartAsync(github, port, dataDir, new Dictionary<string, string?>(storage) { ["Worker:PollInterval"] = "00:00:01" }, clock);
         try
         {
             var store = bridge.Services.GetRequiredService<IBridgeStore>();
@@ -260,9 +266,9 @@ public sealed class ResilienceTests
                 _ => start + TimeSpan.FromHours(1),
             };
 
-            // A second store on the same file, on its own clock, probes when the job may be leased.
+            // A second store on the same database, on its own clock, probes when the job may be leased.
             var probeClock = new FakeTimeProvider(retryAt - TimeSpan.FromMilliseconds(1));
-            var probe = new SqliteBridgeStore(Path.Combine(dataDir, "bridge.db"), probeClock);
+            var probe = StorageBackends.OpenStore(storage, dataDir, probeClock);
             var early = await probe.TryLeaseAsync("probe", TimeSpan.FromMilliseconds(1));
             probeClock.SetUtcNow(retryAt);
             var due = await probe.TryLeaseAsync("probe", TimeSpan.FromMilliseconds(1)); // lapses a millisecond later
@@ -290,11 +296,11 @@ public sealed class ResilienceTests
     /// The race the burst can hit: two deliveries read the same current version, and the lower one
     /// writes last. Made certain here by holding the lower one between its read and its write.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     public async Task Burst_LowerVersionDecidedOnAStaleRead_NeverReplacesTheHigher()
     {
         var folder = Directory.CreateTempSubdirectory("gitops-bridge-race-");
-        var inner = new SqliteBridgeStore(Path.Combine(folder.FullName, "bridge.db"), TimeProvider.System);
+        var inner = StorageBackends.OpenStore(await StorageSettingsAsync(), folder.FullName, TimeProvider.System);
         try
         {
             await inner.InitializeAsync();
@@ -368,13 +374,13 @@ public sealed class ResilienceTests
 
         public required long InstallationId { get; init; }
 
-        public static async Task<Scenario> StartAsync()
+        public static async Task<Scenario> StartAsync(Dictionary<string, string?> storage)
         {
             var port = BridgeServer.FreePort();
             var github = await BridgeServer.StartEmulatorAsync(port);
             await github.CreateRepositoryAsync(Owner, Repo, RepositoryFiles());
             var installation = github.CreateInstallation(Owner, Repo);
-            var bridge = await BridgeServer.StartAsync(github, port);
+            var bridge = await BridgeServer.StartAsync(github, port, settings: storage);
             var store = bridge.Services.GetRequiredService<IBridgeStore>();
             await WaitUntilAsync(async () => (await store.GetRepositoryAsync(Repository))?.ConfigYaml is not null, TimeSpan.FromSeconds(30));
 
@@ -470,4 +476,16 @@ public sealed class ResilienceTests
             return images;
         }
     }
+}
+
+/// <summary>The resilience tests on SQLite, the default backend.</summary>
+public sealed class SqliteResilienceTests : ResilienceTests
+{
+    protected override Task<Dictionary<string, string?>> StorageSettingsAsync() => StorageBackends.SqliteAsync();
+}
+
+/// <summary>The resilience tests on PostgreSQL, each service on a fresh schema of the class's database.</summary>
+public sealed class PostgresResilienceTests(PostgresDatabaseFixture database) : ResilienceTests, IClassFixture<PostgresDatabaseFixture>
+{
+    protected override Task<Dictionary<string, string?>> StorageSettingsAsync() => StorageBackends.PostgresAsync(database);
 }

@@ -6,10 +6,10 @@ namespace GitOpsBridge.Tests.Service;
 
 /// <summary>
 /// The GitHub App loop end to end: real signed payloads from ../shared/fixtures in, the real
-/// service with SQLite and LibGit2Sharp, the GitHub emulator (spec-validated, real git over smart
-/// HTTP) out.
+/// service with LibGit2Sharp, the GitHub emulator (spec-validated, real git over smart HTTP) out.
+/// Runs once per storage backend: <see cref="SqliteServiceLoopTests"/> and <see cref="PostgresServiceLoopTests"/>.
 /// </summary>
-public sealed class ServiceLoopTests
+public abstract class ServiceLoopTests
 {
     private const string Values = "image:\n  repository: ghcr.io/codertocat/hello-world-npm\n  tag: 1.4.2 # managed by gitops-bridge\nreplicas: 2\n";
     private static readonly string DigestA = "sha256:" + new string('a', 64);
@@ -42,6 +42,12 @@ public sealed class ServiceLoopTests
         ["envs/dev/web.yaml"] = "image:\n  repository: ghcr.io/codertocat/web\n  tag: 2.0.0\n",
         ["envs/dev/app.yaml"] = "image:\n  repository: ghcr.io/octo-org/app\n  tag: sha-0000000\n",
     };
+
+    /// <summary>The storage settings for one service of a test: a fresh database on this class's backend.</summary>
+    protected abstract Task<Dictionary<string, string?>> StorageSettingsAsync();
+
+    /// <summary>The store those settings must give the service.</summary>
+    protected abstract Type ExpectedStore { get; }
 
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(Fixtures.Root, "payloads", "github", name));
 
@@ -83,13 +89,18 @@ public sealed class ServiceLoopTests
 
         public required long InstallationId { get; init; }
 
-        public static async Task<Scenario> StartAsync(string account = "codertocat", IDictionary<string, string?>? settings = null)
+        public static async Task<Scenario> StartAsync(Dictionary<string, string?> storage, string account = "codertocat", IDictionary<string, string?>? settings = null)
         {
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                storage[key] = value;
+            }
+
             var port = BridgeServer.FreePort();
             var github = await BridgeServer.StartEmulatorAsync(port);
             await github.CreateRepositoryAsync(account, "gitops", RepositoryFiles());
             var installation = github.CreateInstallation(account, "gitops");
-            var bridge = await BridgeServer.StartAsync(github, port, settings: settings);
+            var bridge = await BridgeServer.StartAsync(github, port, settings: storage);
             await WaitForIndexAsync(bridge, $"{account}/gitops");
             return new Scenario { GitHub = github, Bridge = bridge, InstallationId = installation.Id };
         }
@@ -112,10 +123,19 @@ public sealed class ServiceLoopTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
+    public async Task Start_StorageSettings_TheServiceRunsOnThisBackend()
+    {
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync());
+
+        Assert.IsType(ExpectedStore, s.Bridge.Services.GetRequiredService<GitOpsBridge.Storage.IBridgeStore>());
+        Assert.Single(await s.Bridge.Services.GetRequiredService<GitOpsBridge.Storage.IBridgeStore>().ListRepositoriesAsync(s.InstallationId));
+    }
+
+    [SkippableFact]
     public async Task FirstPullRequest_FromRegistryPackage_ChangesExactlyTheTagLine()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync());
 
         // The stored example itself has an empty tag and a 40-hex "digest": rejected, with the reason.
         var rejected = await s.Bridge.PostAsync("registry_package", PackageEvent(s.InstallationId, null, null), "fixture-as-is");
@@ -142,10 +162,10 @@ public sealed class ServiceLoopTests
         s.GitHub.AssertNoSpecViolations();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Repeats_RedeliveryNewerOlderAndSecondImage_OnePullRequest()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync());
         var first = PackageEvent(s.InstallationId, "1.5.0", null);
         await s.Bridge.PostAsync("registry_package", first, "d1");
         await s.Bridge.WaitForDeliveryAsync("d1");
@@ -171,10 +191,10 @@ public sealed class ServiceLoopTests
         s.GitHub.AssertNoSpecViolations();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task WorkflowRun_SuccessOpensPullRequestWithTemplatedTag_FailureIsRecorded()
     {
-        await using var s = await Scenario.StartAsync("octo-org");
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync(), "octo-org");
         var run = JsonNode.Parse(Fixture("workflow_run.completed.json"))!.AsObject();
         run["installation"] = new JsonObject { ["id"] = s.InstallationId };
         var failed = JsonNode.Parse(run.ToJsonString())!.AsObject();
@@ -194,10 +214,10 @@ public sealed class ServiceLoopTests
         Assert.Contains("octo-org/octo-repo@3484a3f", pr.Body, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BadInput_EachGetsItsStatusAndAStoredRejectionAndNoJob()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync());
         var body = PackageEvent(s.InstallationId, "1.5.0", null);
 
         var badSignature = await s.Bridge.PostAsync("registry_package", body, "bad-sig", secret: "wrong-secret");
@@ -234,10 +254,10 @@ public sealed class ServiceLoopTests
         Assert.True(queue.Pending + queue.Leased <= 1, "only the one valid delivery may have queued work");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeliveriesApi_WithoutAdminToken_Is401()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync());
         using var anonymous = new HttpClient { BaseAddress = s.Bridge.BaseAddress };
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/deliveries?limit=1")).StatusCode);
@@ -245,7 +265,7 @@ public sealed class ServiceLoopTests
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/readyz")).StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Isolation_EventFromOneInstallation_NeverTouchesAnother()
     {
         var port = BridgeServer.FreePort();
@@ -254,7 +274,7 @@ public sealed class ServiceLoopTests
         await github.CreateRepositoryAsync("othercorp", "gitops", RepositoryFiles());
         var mine = github.CreateInstallation("codertocat", "gitops");
         github.CreateInstallation("othercorp", "gitops");
-        var bridge = await BridgeServer.StartAsync(github, port);
+        var bridge = await BridgeServer.StartAsync(github, port, settings: await StorageSettingsAsync());
         try
         {
             await WaitForIndexAsync(bridge, "codertocat/gitops");
@@ -275,10 +295,10 @@ public sealed class ServiceLoopTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Secrets_NeverAppearInLogs()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync());
         await s.Bridge.PostAsync("registry_package", PackageEvent(s.InstallationId, "1.5.0", null), "s1");
         await s.Bridge.PostAsync("registry_package", PackageEvent(s.InstallationId, "1.5.1", null), "s2", secret: "wrong");
         await s.Bridge.WaitForDeliveryAsync("s1");
@@ -295,7 +315,7 @@ public sealed class ServiceLoopTests
         Assert.DoesNotContain(token, logs, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task MissedDelivery_ListedAsFailed_IsRedeliveredAndProcessed()
     {
         var port = BridgeServer.FreePort();
@@ -304,7 +324,7 @@ public sealed class ServiceLoopTests
         var installation = github.CreateInstallation("codertocat", "gitops");
         var missed = github.AddFailedDelivery("registry_package", PackageEvent(installation.Id, "1.7.0", null));
 
-        var bridge = await BridgeServer.StartAsync(github, port);
+        var bridge = await BridgeServer.StartAsync(github, port, settings: await StorageSettingsAsync());
         try
         {
             var redelivery = await github.WaitForRedeliveryAsync(missed.Id).WaitAsync(TimeSpan.FromSeconds(30));
@@ -322,10 +342,10 @@ public sealed class ServiceLoopTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DoubleTrigger_PackageAndRegistryPackage_CollapseIntoOneChange()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync());
         var registry = JsonNode.Parse(PackageEvent(s.InstallationId, "1.5.0", null))!;
         var package = JsonNode.Parse(Fixture("package.published.container.json"))!.AsObject();
         package["installation"] = new JsonObject { ["id"] = s.InstallationId };
@@ -342,10 +362,10 @@ public sealed class ServiceLoopTests
         Assert.Single(s.GitHub.GetPullRequests("codertocat", "gitops"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task MergedPullRequest_IsRecordedAndTheBranchDeleted()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync());
         await s.Bridge.PostAsync("registry_package", PackageEvent(s.InstallationId, "1.5.0", null), "opened");
         await s.Bridge.WaitForDeliveryAsync("opened");
         var pr = Assert.Single(s.GitHub.GetPullRequests("codertocat", "gitops"));
@@ -364,10 +384,10 @@ public sealed class ServiceLoopTests
         Assert.Null(await s.GitHub.GetBranchShaAsync("codertocat", "gitops", pr.Head));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BaseAlreadyHoldsTheDesiredState_PullRequestIsClosedWithAComment()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync());
         await s.Bridge.PostAsync("registry_package", PackageEvent(s.InstallationId, "1.5.0", null), "opened");
         await s.Bridge.WaitForDeliveryAsync("opened");
         var pr = Assert.Single(s.GitHub.GetPullRequests("codertocat", "gitops"));
@@ -384,10 +404,10 @@ public sealed class ServiceLoopTests
         Assert.Contains(s.GitHub.GetComments("codertocat", "gitops", pr.Number), c => c.Body.Contains("already holds", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PushChangingTheConfig_RefreshesTheIndex()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync());
         await s.GitHub.CommitAsync("codertocat", "gitops", "main", new Dictionary<string, string?>
         {
             [".github/gitops-bridge.yml"] = Config.Replace("repository: ghcr.io/codertocat/hello-world-npm", "repository: ghcr.io/codertocat/renamed", StringComparison.Ordinal),
@@ -415,22 +435,10 @@ public sealed class ServiceLoopTests
         Assert.Empty(s.GitHub.GetPullRequests("codertocat", "gitops"));
     }
 
-    [Theory]
-    [InlineData(new[] { "--GitHub:WebhookSecret=s" }, "GitHub:AppId, GitHub:PrivateKey or GitHub:PrivateKeyPath")]
-    [InlineData(new[] { "--GitHub:AppId=not-a-number", "--GitHub:WebhookSecret=s" }, "GitHub:AppId, GitHub:PrivateKey or GitHub:PrivateKeyPath")]
-    [InlineData(new[] { "--GitHub:AppId=42", "--GitHub:WebhookSecret=s" }, "GitHub:PrivateKey or GitHub:PrivateKeyPath")]
-    public void Serve_IncompleteCredentials_RefusesToStartNamingEachMissingKey(string[] settings, string missing)
-    {
-        var (exit, _, stderr) = CliRunner.Run(["serve", "--urls", "http://127.0.0.1:0", .. settings]);
-
-        Assert.Equal(1, exit);
-        Assert.Contains($"set {missing} (", stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
+    [SkippableFact]
     public async Task WebhookSecret_RotatedInConfiguration_TakesEffectWithoutRestart()
     {
-        await using var s = await Scenario.StartAsync();
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync());
         var body = PackageEvent(s.InstallationId, "1.5.0", null);
         s.Bridge.Services.GetRequiredService<IConfiguration>()["GitHub:WebhookSecret"] = "rotated-secret-7c1e";
 
@@ -441,12 +449,12 @@ public sealed class ServiceLoopTests
         Assert.Equal(HttpStatusCode.Accepted, rotated.StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task LongJob_OutlivingItsLeaseDuration_IsRenewedAndNeverRunTwice()
     {
         // A 1 s lease and a 3 s GitHub call: without renewal another worker loop re-leases the
         // job mid-call and creates the pull request a second time.
-        await using var s = await Scenario.StartAsync(settings: new Dictionary<string, string?> { ["Worker:LeaseDuration"] = "00:00:01" });
+        await using var s = await Scenario.StartAsync(await StorageSettingsAsync(), settings: new Dictionary<string, string?> { ["Worker:LeaseDuration"] = "00:00:01" });
         s.GitHub.Faults.Enqueue(GitHubEmulator.GitHubRoutes.CreatePullRequest, GitHubEmulator.Fault.Delay(TimeSpan.FromSeconds(3)));
 
         await s.Bridge.PostAsync("registry_package", PackageEvent(s.InstallationId, "1.5.0", null), "long");
@@ -456,4 +464,20 @@ public sealed class ServiceLoopTests
         Assert.Equal(1, s.GitHub.Calls[GitHubEmulator.GitHubRoutes.CreatePullRequest]);
         Assert.Single(s.GitHub.GetPullRequests("codertocat", "gitops"));
     }
+}
+
+/// <summary>The service loop on SQLite, the default backend.</summary>
+public sealed class SqliteServiceLoopTests : ServiceLoopTests
+{
+    protected override Type ExpectedStore => typeof(GitOpsBridge.Storage.SqliteBridgeStore);
+
+    protected override Task<Dictionary<string, string?>> StorageSettingsAsync() => StorageBackends.SqliteAsync();
+}
+
+/// <summary>The service loop on PostgreSQL, each service on a fresh schema of the class's database.</summary>
+public sealed class PostgresServiceLoopTests(PostgresDatabaseFixture database) : ServiceLoopTests, IClassFixture<PostgresDatabaseFixture>
+{
+    protected override Type ExpectedStore => typeof(GitOpsBridge.Storage.PostgresBridgeStore);
+
+    protected override Task<Dictionary<string, string?>> StorageSettingsAsync() => StorageBackends.PostgresAsync(database);
 }
