@@ -2,7 +2,11 @@
 # Installs the npm packages the test suites read at run time into <repo>/.cache/npm:
 #   @octokit/openapi          GitHub's REST description (generated/api.github.com.json), used by the
 #                             GitHub emulator to validate every request and response;
-#   @octokit/webhooks-examples real webhook payloads.
+#   @octokit/webhooks-examples real webhook payloads;
+#   @octokit/graphql-schema   GitHub's GraphQL schema (schema.graphql), which the GraphQL client's tests
+#                             and the emulator's /graphql endpoint validate every document against;
+#   graphql                   graphql-js, the reference implementation that parses and validates them
+#                             (16.x: @octokit/graphql-schema asks for ^16, and 17 needs Node 22).
 # Idempotent: a package already present at its pinned version is not fetched again.
 set -euo pipefail
 
@@ -13,6 +17,8 @@ prefix="$repo_root/.cache/npm"
 packages=(
   "@octokit/openapi@23.0.2"
   "@octokit/webhooks-examples@7.6.1"
+  "@octokit/graphql-schema@15.26.1"
+  "graphql@16.15.0"
 )
 
 installed_version() {
