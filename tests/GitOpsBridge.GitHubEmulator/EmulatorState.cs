@@ -48,6 +48,8 @@ internal sealed class EmulatorState(GitHubEmulatorOptions options, AppIdentity a
 
     public RateLimitLedger RateLimits { get; } = new();
 
+    public GraphQl.AutoMergeBook AutoMerge { get; } = new();
+
     /// <summary>Test seam: rewrites a response body (by route key) before it is validated, to prove validation catches a bad one.</summary>
     public Func<string, byte[], byte[]>? ResponseTamper { get; set; }
 
