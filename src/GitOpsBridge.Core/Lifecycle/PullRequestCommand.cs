@@ -25,12 +25,13 @@ public abstract record PullRequestCommand
     /// <summary>The longest word echoed back in <see cref="Unknown"/> or <see cref="Invalid"/>.</summary>
     internal const int EchoLimit = 64;
 
-    private PullRequestCommand()
+    private PullRequestCommand(string word)
     {
+        Word = word;
     }
 
-    /// <summary>The command word, as it would be written.</summary>
-    public abstract string Word { get; }
+    /// <summary>The command word, as written (for <see cref="Unknown"/>, whatever word was written).</summary>
+    public string Word { get; }
 
     /// <summary>Finds the first command line in a comment body.</summary>
     /// <param name="commentBody">The comment's Markdown (null or empty allowed).</param>
@@ -153,63 +154,32 @@ public abstract record PullRequestCommand
     private static string Echo(string text) => $"\"{Truncate(text)}\"";
 
     /// <summary><c>/gitops-bridge rebase</c>: rebuild the pull request on the latest base.</summary>
-    public sealed record Rebase : PullRequestCommand
-    {
-        /// <inheritdoc />
-        public override string Word => "rebase";
-    }
+    public sealed record Rebase() : PullRequestCommand("rebase");
 
     /// <summary><c>/gitops-bridge promote &lt;env&gt;</c>: open the promotion pull request for an environment now.</summary>
     /// <param name="Environment">The target environment; a DNS label, not yet checked against the configuration.</param>
-    public sealed record Promote(string Environment) : PullRequestCommand
-    {
-        /// <inheritdoc />
-        public override string Word => "promote";
-    }
+    public sealed record Promote(string Environment) : PullRequestCommand("promote");
 
     /// <summary><c>/gitops-bridge hold</c>: stop updating this pull request.</summary>
-    public sealed record Hold : PullRequestCommand
-    {
-        /// <inheritdoc />
-        public override string Word => "hold";
-    }
+    public sealed record Hold() : PullRequestCommand("hold");
 
     /// <summary><c>/gitops-bridge release</c>: resume updates after a hold.</summary>
-    public sealed record Release : PullRequestCommand
-    {
-        /// <inheritdoc />
-        public override string Word => "release";
-    }
+    public sealed record Release() : PullRequestCommand("release");
 
     /// <summary><c>/gitops-bridge explain</c>: reply with the target's recent outcomes.</summary>
-    public sealed record Explain : PullRequestCommand
-    {
-        /// <inheritdoc />
-        public override string Word => "explain";
-    }
+    public sealed record Explain() : PullRequestCommand("explain");
 
     /// <summary><c>/gitops-bridge pin &lt;version&gt;</c>: set the target to this version, even a lower one, and keep it there.</summary>
     /// <param name="Version">A valid image tag.</param>
-    public sealed record Pin(string Version) : PullRequestCommand
-    {
-        /// <inheritdoc />
-        public override string Word => "pin";
-    }
+    public sealed record Pin(string Version) : PullRequestCommand("pin");
 
     /// <summary><c>/gitops-bridge unpin</c>: let newer versions move the target again.</summary>
-    public sealed record Unpin : PullRequestCommand
-    {
-        /// <inheritdoc />
-        public override string Word => "unpin";
-    }
+    public sealed record Unpin() : PullRequestCommand("unpin");
 
     /// <summary>A command line with a word that is not a command; the caller replies with the list.</summary>
     /// <param name="Word">The word as written (empty when none was; cut to 64 characters).</param>
-    public sealed record Unknown(string Word) : PullRequestCommand
+    public sealed record Unknown(string Word) : PullRequestCommand(Word)
     {
-        /// <inheritdoc />
-        public override string Word { get; } = Word;
-
         /// <summary>The command the word most likely meant (<c>Rebase</c> → <c>rebase</c>, <c>reabse</c> → <c>rebase</c>), or null.</summary>
         public string? Suggestion => Word.Length == 0 ? null : Suggestions.Closest(Word, Words);
     }
@@ -217,9 +187,5 @@ public abstract record PullRequestCommand
     /// <summary>A known command with missing or bad arguments.</summary>
     /// <param name="Word">The command word.</param>
     /// <param name="Reason">What is wrong, ready to put in a reply.</param>
-    public sealed record Invalid(string Word, string Reason) : PullRequestCommand
-    {
-        /// <inheritdoc />
-        public override string Word { get; } = Word;
-    }
+    public sealed record Invalid(string Word, string Reason) : PullRequestCommand(Word);
 }
