@@ -5,7 +5,11 @@
 #   @octokit/webhooks-examples real webhook payloads;
 #   kubernetes-models,        Kubernetes, Argo CD and Flux object classes whose validate() checks
 #   @kubernetes-models/argo-cd, rendered manifests against their schemas offline
-#   @kubernetes-models/flux-cd  (tests/GitOpsBridge.Deploy.Tests/validate-k8s.mjs).
+#   @kubernetes-models/flux-cd  (tests/GitOpsBridge.Deploy.Tests/validate-k8s.mjs);
+#   @octokit/graphql-schema   GitHub's GraphQL schema (schema.graphql), which the GraphQL client's tests
+#                             and the emulator's /graphql endpoint validate every document against;
+#   graphql                   graphql-js, the reference implementation that parses and validates them
+#                             (16.x: @octokit/graphql-schema asks for ^16, and 17 needs Node 22).
 # Idempotent: a package already present at its pinned version is not fetched again.
 set -euo pipefail
 
@@ -19,6 +23,8 @@ packages=(
   "kubernetes-models@5.1.0"
   "@kubernetes-models/argo-cd@4.0.0"
   "@kubernetes-models/flux-cd@4.0.0"
+  "@octokit/graphql-schema@15.26.1"
+  "graphql@16.15.0"
 )
 
 installed_version() {

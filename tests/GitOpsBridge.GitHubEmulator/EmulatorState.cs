@@ -52,6 +52,7 @@ internal sealed class EmulatorState(GitHubEmulatorOptions options, AppIdentity a
 
     /// <summary>Manifest codes not yet converted, by code.</summary>
     public Dictionary<string, ManifestRecord> Manifests { get; } = new(StringComparer.Ordinal);
+    public GraphQl.AutoMergeBook AutoMerge { get; } = new();
 
     /// <summary>Test seam: rewrites a response body (by route key) before it is validated, to prove validation catches a bad one.</summary>
     public Func<string, byte[], byte[]>? ResponseTamper { get; set; }

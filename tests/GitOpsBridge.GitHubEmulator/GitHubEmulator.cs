@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using GitOpsBridge.GitHubEmulator.Apps;
+using GitOpsBridge.GitHubEmulator.GraphQl;
 using GitOpsBridge.GitHubEmulator.Hooks;
 using GitOpsBridge.GitHubEmulator.Http;
 using GitOpsBridge.GitHubEmulator.Issues;
@@ -32,7 +33,7 @@ namespace GitOpsBridge.GitHubEmulator;
 /// github.AssertNoSpecViolations();
 /// </code>
 /// </example>
-public sealed class GitHubEmulator : IAsyncDisposable
+public sealed partial class GitHubEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly EmulatorState _state;
@@ -147,6 +148,7 @@ public sealed class GitHubEmulator : IAsyncDisposable
         app.MapIssuesApi();
         app.MapHooksApi();
         app.MapGitSmartHttp();
+        app.MapGraphQlApi();
         app.MapFallback(context => GitHubResults.NotFound().ExecuteAsync(context));
 
         foreach (var endpoint in ((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints))

@@ -78,5 +78,8 @@ public static class GitHubRoutes
     /// <summary>Smart HTTP push.</summary>
     public const string GitReceivePack = "POST /{owner}/{repo}.git/git-receive-pack";
 
+    /// <summary>GitHub's GraphQL endpoint (also served at <c>/api/graphql</c>).</summary>
+    public const string GraphQl = "POST /graphql";
+
     internal static bool IsGit(string route) => route.Contains(".git/", StringComparison.Ordinal);
 }

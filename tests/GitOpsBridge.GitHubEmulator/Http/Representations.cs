@@ -9,13 +9,13 @@ namespace GitOpsBridge.GitHubEmulator.Http;
 /// Builds GitHub's JSON shapes (the component schemas of the REST description) from the emulator's
 /// state. URLs point at the emulator itself.
 /// </summary>
-internal sealed class Representations(EmulatorState state)
+internal sealed partial class Representations(EmulatorState state)
 {
     private string Api => state.ApiRoot;
 
     public static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static string NodeId(string kind, long id) => Convert.ToBase64String(Encoding.ASCII.GetBytes($"{kind}{id}"));
+    internal static string NodeId(string kind, long id) => Convert.ToBase64String(Encoding.ASCII.GetBytes($"{kind}{id}"));
 
     /// <summary><c>simple-user</c>.</summary>
     public JsonObject User(AccountRecord account)
@@ -137,7 +137,7 @@ internal sealed class Representations(EmulatorState state)
             ["allow_rebase_merge"] = true,
             ["allow_squash_merge"] = true,
             ["allow_merge_commit"] = true,
-            ["allow_auto_merge"] = true,
+            ["allow_auto_merge"] = state.AutoMerge.Allowed(repository),
             ["delete_branch_on_merge"] = false,
             ["allow_forking"] = false,
             ["web_commit_signoff_required"] = false,
@@ -281,7 +281,7 @@ internal sealed class Representations(EmulatorState state)
                 ["statuses"] = Link($"{repoUrl}/statuses/{pull.HeadSha}"),
             },
             ["author_association"] = "NONE",
-            ["auto_merge"] = null,
+            ["auto_merge"] = AutoMerge(pull),
             ["draft"] = pull.Draft,
         };
 

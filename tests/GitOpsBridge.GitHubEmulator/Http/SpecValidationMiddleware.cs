@@ -16,7 +16,8 @@ internal sealed class SpecValidationMiddleware(RequestDelegate next, EmulatorSta
     public async Task InvokeAsync(HttpContext context)
     {
         var route = context.Route();
-        if (!state.Options.ValidateAgainstSpec || route is { IsGit: true })
+        // GraphQL is not in the REST description; GraphQlApi checks documents against the GraphQL schema.
+        if (!state.Options.ValidateAgainstSpec || route is { IsGit: true } || route?.Key == GitHubRoutes.GraphQl)
         {
             await next(context).ConfigureAwait(false);
             return;
