@@ -22,8 +22,11 @@ internal sealed class SourceScenario : IAsyncDisposable
 
     public IBridgeStore Store => Bridge.Services.GetRequiredService<IBridgeStore>();
 
-    /// <summary>Starts with <c>Sources:{name}:Kind = kind</c> for each pair, all owned by <c>acme</c> with <see cref="Secret"/>.</summary>
-    public static async Task<SourceScenario> StartAsync(IReadOnlyDictionary<string, string> files, IEnumerable<(string Name, string Kind)> sources, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts with <c>Sources:{name}:Kind = kind</c> for each pair, all owned by <c>acme</c> with <see cref="Secret"/>;
+    /// on <paramref name="port"/> when a peer (a registry) must know the address first.
+    /// </summary>
+    public static async Task<SourceScenario> StartAsync(IReadOnlyDictionary<string, string> files, IEnumerable<(string Name, string Kind)> sources, IDictionary<string, string?>? settings = null, int? port = null)
     {
         var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         foreach (var (name, kind) in sources)
@@ -33,13 +36,13 @@ internal sealed class SourceScenario : IAsyncDisposable
             values[$"Sources:{name}:Owners:0"] = "acme";
         }
 
-        var port = BridgeServer.FreePort();
-        var github = await BridgeServer.StartEmulatorAsync(port);
+        var bridgePort = port ?? BridgeServer.FreePort();
+        var github = await BridgeServer.StartEmulatorAsync(bridgePort);
         await github.CreateRepositoryAsync("acme", "gitops", new Dictionary<string, string>(files));
         await github.CreateRepositoryAsync("othercorp", "gitops", new Dictionary<string, string>(files));
         var acme = github.CreateInstallation("acme", "gitops");
         github.CreateInstallation("othercorp", "gitops");
-        var bridge = await BridgeServer.StartAsync(github, port, settings: values);
+        var bridge = await BridgeServer.StartAsync(github, bridgePort, settings: values);
         var scenario = new SourceScenario { GitHub = github, Bridge = bridge, AcmeInstallationId = acme.Id };
         await scenario.WaitForIndexAsync("acme/gitops");
         await scenario.WaitForIndexAsync("othercorp/gitops");
@@ -58,6 +61,23 @@ internal sealed class SourceScenario : IAsyncDisposable
     {
         using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return json.RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds, or fails after <paramref name="seconds"/>.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> condition, string what, int seconds = 60)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            if (await condition() is { } value)
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(100);
+        }
     }
 
     private async Task WaitForIndexAsync(string repository)
