@@ -256,6 +256,38 @@ public sealed class SourceEndpointTests
         Assert.Equal(HttpStatusCode.Unauthorized, no.StatusCode);
     }
 
+    [Fact]
+    public async Task AcrEventGrid_ValidationHandshakeIsAnswered_ThenAnArrayOfPushesOpensAPullRequest()
+    {
+        var files = new Dictionary<string, string>
+        {
+            [".github/gitops-bridge.yml"] = "version: 1\nimages:\n  nginx:\n    repository: jolovcr.azurecr.io/samples/nginx\n    digest: pin\nenvironments:\n  dev:\n    files:\n      - { path: nginx.yaml, helm: { image: nginx, path: image } }\n",
+            ["nginx.yaml"] = "image:\n  repository: jolovcr.azurecr.io/samples/nginx\n  tag: \"1.25\"\n",
+        };
+        await using var s = await SourceScenario.StartAsync(files, [("acr", "acr")]);
+        const string Validation = """
+            [{"id":"2d1781af-3a4c-4d7c-bd0c-e34b19da4e66","topic":"/subscriptions/x/resourceGroups/y/providers/Microsoft.ContainerRegistry/registries/jolovcr",
+              "subject":"","data":{"validationCode":"512d38b6-c7b8-40c8-89fe-f46f9e9622b6","validationUrl":"https://rp-eastus2.eventgrid.azure.net/x"},
+              "eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","eventTime":"2026-11-27T01:00:00Z","metadataVersion":"1","dataVersion":"2"}]
+            """;
+        var pushed = "[" + Payload("acr", "eventgrid.image_pushed.event-grid-schema.json") + "]";
+        void Bearer(HttpRequestMessage r) => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SourceScenario.Secret);
+
+        using var handshake = await s.PostAsync("/api/registries/acr", Validation, Bearer);
+        var handshakeBody = await handshake.Content.ReadAsStringAsync();
+        var id = await s.IdOfAsync(await s.PostAsync("/api/registries/acr", pushed, Bearer));
+        var delivery = await s.Bridge.WaitForDeliveryAsync(id);
+
+        Assert.Equal(HttpStatusCode.OK, handshake.StatusCode);
+        Assert.Equal("512d38b6-c7b8-40c8-89fe-f46f9e9622b6", JsonNode.Parse(handshakeBody)!["validationResponse"]!.GetValue<string>());
+        Assert.Equal("acr:c25fdb80-ebbd-4dd0-a29c-a7349e6388f6", id);
+        Assert.Equal("done", delivery.GetProperty("status").GetString());
+        var pr = Assert.Single(s.GitHub.GetPullRequests("acme", "gitops"));
+        var edited = await s.GitHub.ReadFilesAsync("acme", "gitops", pr.Head);
+        Assert.Equal("image:\n  repository: jolovcr.azurecr.io/samples/nginx\n  tag: \"latest@sha256:57a94fc99816c6aa225678b738ac40d85422e75dbb96115f1bb9b6ed77176166\"\n", edited["nginx.yaml"]);
+        Assert.Equal(1, await s.Store.CountDeliveriesAsync());
+    }
+
     private static string DistributionBody() => """
         {"events":[{"id":"evt-1","timestamp":"2026-11-27T01:00:00Z","action":"push",
           "target":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","size":100,"repository":"team/app","tag":"1.0.0"},
