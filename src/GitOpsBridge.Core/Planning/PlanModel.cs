@@ -60,4 +60,7 @@ public static class ReasonCodes
     public const string Ambiguous = "ambiguous";
     public const string MapsElsewhere = "maps-elsewhere";
     public const string SourceNotAllowed = "source-not-allowed";
+
+    /// <summary>A person closed the pull request that proposed exactly this version without merging it.</summary>
+    public const string VersionDeclined = "version-declined";
 }

@@ -52,6 +52,22 @@ internal sealed partial class TargetReconciler(
             return;
         }
 
+        // A version people declined stays in the desired state (reopening its pull request wants it
+        // again) but is not applied: the branch carries only the other images.
+        var controls = await store.GetTargetControlsAsync(target, cancellationToken);
+        var declined = desired.Select(d => (Image: d, Control: TargetControls.Declined(controls, d.ImageName, d.Tag, d.Digest))).Where(d => d.Control is not null).ToList();
+        foreach (var (image, control) in declined)
+        {
+            await RecordIfPendingAsync(image, target, ReasonCodes.VersionDeclined, TargetControls.DeclinedReason(control!, env.Name), cancellationToken);
+        }
+
+        desired = [.. desired.Where(d => declined.All(x => x.Image != d))];
+        if (desired.Count == 0)
+        {
+            await SettleSupersededAsync(target, cancellationToken);
+            return;
+        }
+
         var defaultBranch = repo.DefaultBranch ?? target.BaseBranch;
         var branch = TargetKeys.BranchFor(target, defaultBranch);
         var author = new GitAuthor("gitops-bridge[bot]", $"{options.AppId}+gitops-bridge[bot]@users.noreply.github.com");
@@ -219,6 +235,16 @@ internal sealed partial class TargetReconciler(
         }
 
         return (files, changes, skips);
+    }
+
+    /// <summary>Skips a desired image whose delivery still waits on this target; one already settled keeps its outcome.</summary>
+    private async Task RecordIfPendingAsync(DesiredImage image, TargetKey target, string code, string reason, CancellationToken cancellationToken)
+    {
+        var outcomes = await store.GetTargetOutcomesAsync(image.DeliveryId, cancellationToken);
+        if (outcomes.Any(o => o.Repository == target.Repository && o.Environment == target.Environment && o.Status == DeliveryStatus.Pending))
+        {
+            await RecordAsync([image], target, DeliveryStatus.Skipped, code, reason, null, cancellationToken);
+        }
     }
 
     private async Task RecordAsync(IEnumerable<DesiredImage> images, TargetKey target, DeliveryStatus status, string? code, string reason, (int Number, string Url, string Action)? pr, CancellationToken cancellationToken)
