@@ -152,6 +152,7 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         app.MapRepositoriesApi();
         app.MapPullsApi();
         app.MapIssuesApi();
+        app.MapCollaboratorsApi();
         app.MapHooksApi();
         app.MapGitSmartHttp();
         app.MapGraphQlApi();
@@ -379,6 +380,22 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
             pull.State = state;
             pull.UpdatedAt = _state.Now;
             pull.ClosedAt = state == "closed" ? _state.Now : null;
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="login"/> a collaborator of a repository with a role (<c>admin</c>,
+    /// <c>maintain</c>, <c>write</c>, <c>triage</c> or <c>read</c>), as
+    /// <c>GET /repos/{owner}/{repo}/collaborators/{username}/permission</c> reports it. The owner is
+    /// admin; anyone else without a role has <c>none</c>.
+    /// </summary>
+    public void SetCollaboratorRole(string owner, string name, string login, string role)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(login);
+        var repository = Repository(owner, name);
+        lock (_state.Sync)
+        {
+            _state.CollaboratorRoles[(repository.FullName.ToLowerInvariant(), login.ToLowerInvariant())] = role;
         }
     }
 

@@ -60,6 +60,9 @@ public static class GitHubRoutes
     /// <summary>issues/list-comments.</summary>
     public const string ListComments = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
 
+    /// <summary>repos/get-collaborator-permission-level.</summary>
+    public const string GetCollaboratorPermission = "GET /repos/{owner}/{repo}/collaborators/{username}/permission";
+
     /// <summary>apps/list-webhook-deliveries (App JWT).</summary>
     public const string ListHookDeliveries = "GET /app/hook/deliveries";
 

@@ -62,7 +62,7 @@ internal sealed partial class DeliveryProcessor
         var (ours, repository, number) = found;
         var cleared = await store.RemoveTargetControlsAsync(ours.Target, TargetControlKinds.Declined, null, cancellationToken);
         await store.SetPullRequestAsync(ours with { State = "open", UpdatedAt = time.GetUtcNow() }, cancellationToken);
-        await store.EnqueueAsync(JobKind.Target, TargetKeys.ToJobKey(ours.Target), repository, time.GetUtcNow(), System.Diagnostics.Activity.Current?.TraceId.ToString(), cancellationToken);
+        await EnqueueTargetAsync(ours.Target, cancellationToken);
         var reason = cleared > 0
             ? $"reopened: {cleared} declined version(s) of {ours.Target.Environment} are wanted again, and the pull request is rebuilt"
             : $"reopened: the pull request is rebuilt from the desired state of {ours.Target.Environment}";

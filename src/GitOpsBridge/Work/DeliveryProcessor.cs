@@ -84,6 +84,9 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
             case "pull_request" when action == "closed":
                 await ProcessPullRequestClosedAsync(deliveryId, installationId, root, cancellationToken);
                 return;
+            case "issue_comment" when action == "created":
+                await ProcessIssueCommentAsync(deliveryId, installationId, root, cancellationToken);
+                return;
             case "pull_request" when action == "reopened":
                 await ProcessPullRequestReopenedAsync(deliveryId, installationId, root, cancellationToken);
                 return;
@@ -235,9 +238,17 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
 
         var image = published.Image;
         var target = new TargetKey(installationId, repo.Repository, env.Branch ?? repo.DefaultBranch ?? "main", env.Name);
-        if (TargetControls.Declined(await store.GetTargetControlsAsync(target, cancellationToken), image.Name, image.Tag, image.Digest) is { } declined)
+        var controls = await store.GetTargetControlsAsync(target, cancellationToken);
+        if (TargetControls.Declined(controls, image.Name, image.Tag, image.Digest) is { } declined)
         {
             await Outcome(DeliveryStatus.Skipped, ReasonCodes.VersionDeclined, TargetControls.DeclinedReason(declined, env.Name));
+            return;
+        }
+
+        if (controls.FirstOrDefault(c => c.Kind == TargetControlKinds.Pinned && c.ImageName == image.Name) is { } pin)
+        {
+            await Outcome(DeliveryStatus.Skipped, ReasonCodes.Pinned,
+                $"{env.Name} is pinned to {pin.Tag}{(pin.Actor is null ? "" : $" by @{pin.Actor}")}; /gitops-bridge unpin lets newer versions in");
             return;
         }
 

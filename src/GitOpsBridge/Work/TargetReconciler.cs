@@ -68,6 +68,22 @@ internal sealed partial class TargetReconciler(
             return;
         }
 
+        // On hold: every version is recorded in the desired state, and published on release.
+        if (controls.FirstOrDefault(c => c.Kind == TargetControlKinds.Held) is { } hold)
+        {
+            foreach (var image in desired)
+            {
+                await RecordIfPendingAsync(image, target, ReasonCodes.Held,
+                    $"{env.Name} is on hold{(hold.Actor is null ? "" : $" by @{hold.Actor}")}: this version is recorded, and published after /gitops-bridge release", cancellationToken);
+            }
+
+            await SettleSupersededAsync(target, cancellationToken);
+            return;
+        }
+
+        var pinned = controls.Where(c => c.Kind == TargetControlKinds.Pinned && desired.Any(d => d.ImageName == c.ImageName && d.Tag == c.Tag))
+            .ToDictionary(c => c.ImageName, StringComparer.Ordinal);
+
         var defaultBranch = repo.DefaultBranch ?? target.BaseBranch;
         var branch = TargetKeys.BranchFor(target, defaultBranch);
         var author = new GitAuthor("gitops-bridge[bot]", $"{options.AppId}+gitops-bridge[bot]@users.noreply.github.com");
@@ -82,7 +98,7 @@ internal sealed partial class TargetReconciler(
             try
             {
                 var snapshot = await git.FetchAsync(target.Repository, target.BaseBranch, token.Value, cancellationToken);
-                (files, changes, skips) = Apply(desired, config, env.Name, snapshot);
+                (files, changes, skips) = Apply(desired, config, env.Name, snapshot, pinned);
                 if (files.Edited.Count == 0)
                 {
                     break;
@@ -159,8 +175,10 @@ internal sealed partial class TargetReconciler(
             var mine = changes.Where(c => c.Image == image).ToList();
             if (mine.Count > 0)
             {
-                await RecordAsync([image], target, DeliveryStatus.Done, null,
-                    $"pull request #{result.Number} {result.Action}: {string.Join(", ", mine.Select(c => $"{c.Change.File} {c.Change.YamlPath} {c.Change.Old} → {c.Change.New}"))}",
+                var pin = pinned.GetValueOrDefault(image.ImageName);
+                await RecordAsync([image], target, DeliveryStatus.Done, pin is null ? null : ReasonCodes.Pinned,
+                    $"pull request #{result.Number} {result.Action}: {string.Join(", ", mine.Select(c => $"{c.Change.File} {c.Change.YamlPath} {c.Change.Old} → {c.Change.New}"))}"
+                    + (pin is null ? "" : $"; pinned{(pin.Actor is null ? "" : $" by @{pin.Actor}")} (intentional, also when lower)"),
                     (result.Number, result.Url, result.Action), cancellationToken);
             }
             else
@@ -213,7 +231,7 @@ internal sealed partial class TargetReconciler(
 
     /// <summary>Every desired image applied, by the pure planner, to the files of one base commit.</summary>
     private static (OverlayFiles Files, List<(DesiredImage Image, PlannedChange Change)> Changes, Dictionary<string, SkippedTarget> Skips) Apply(
-        IReadOnlyList<DesiredImage> desired, RepositoryConfig config, string environment, GitSnapshot snapshot)
+        IReadOnlyList<DesiredImage> desired, RepositoryConfig config, string environment, GitSnapshot snapshot, IReadOnlyDictionary<string, TargetControl> pinned)
     {
         var files = new OverlayFiles(snapshot.Files);
         var changes = new List<(DesiredImage Image, PlannedChange Change)>();
@@ -221,7 +239,7 @@ internal sealed partial class TargetReconciler(
         foreach (var image in desired.OrderBy(d => d.ImageName, StringComparer.Ordinal))
         {
             var reference = ImageReference.Parse(image.ImageName + (image.Tag is null ? "" : ":" + image.Tag) + (image.Digest is null ? "" : "@" + image.Digest));
-            var plan = Planner.Create(new PlanRequest(reference, config, environment), files);
+            var plan = Planner.Create(new PlanRequest(reference, config, environment, Pinned: pinned.ContainsKey(image.ImageName)), files);
             foreach (var edit in plan.Edits)
             {
                 files.Set(edit.File, edit.NewText);

@@ -105,6 +105,47 @@ internal sealed class LifecycleScenario : IAsyncDisposable
         return await Bridge.WaitForDeliveryAsync(deliveryId);
     }
 
+    /// <summary>Comments on a pull request as <paramref name="login"/> (a person), and waits until the webhook settles.</summary>
+    public async Task<JsonElement> CommentAsync(int number, string login, string body, string deliveryId)
+    {
+        var json = JsonNode.Parse(Fixture("issue_comment.created.json"))!.AsObject();
+        json["installation"] = new JsonObject { ["id"] = InstallationId };
+        json["issue"]!["number"] = number;
+        json["issue"]!["pull_request"] = new JsonObject
+        {
+            ["url"] = $"{GitHub.BaseAddress}repos/{Repository}/pulls/{number}",
+            ["html_url"] = $"{GitHub.BaseAddress}{Repository}/pull/{number}",
+        };
+        json["comment"]!["body"] = body;
+        json["comment"]!["user"]!["login"] = login;
+        json["comment"]!["user"]!["type"] = "User";
+        json["sender"]!["login"] = login;
+        json["repository"]!["full_name"] = Repository;
+        await Bridge.PostAsync("issue_comment", json.ToJsonString(), deliveryId);
+        return await Bridge.WaitForDeliveryAsync(deliveryId);
+    }
+
+    /// <summary>The bridge's replies on a pull request, oldest first.</summary>
+    public IReadOnlyList<string> Replies(int number) =>
+        [.. GitHub.GetComments(Owner, Name, number).Where(c => c.Author == GitHub.BotLogin).Select(c => c.Body)];
+
+    /// <summary>A file on a branch, once <paramref name="expected"/> is in it (or as it is when the deadline passes).</summary>
+    public async Task<string> WaitForFileAsync(string branch, string path, string expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var files = await GitHub.ReadFilesAsync(Owner, Name, branch);
+            var text = files.GetValueOrDefault(path) ?? "";
+            if (text.Contains(expected, StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            {
+                return text;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public GitHubEmulator.EmulatedPullRequest SinglePullRequest(string state) =>
         Assert.Single(GitHub.GetPullRequests(Owner, Name), p => p.State == state);
 

@@ -18,7 +18,7 @@ public sealed class AppManifestTests
         Assert.Equal(
             """{"contents":"write","pull_requests":"write","metadata":"read","packages":"read","actions":"read","checks":"read"}""",
             manifest["default_permissions"]!.ToJsonString());
-        Assert.Equal("""["registry_package","package","workflow_run","check_suite","repository_dispatch","push","pull_request"]""", manifest["default_events"]!.ToJsonString());
+        Assert.Equal("""["registry_package","package","workflow_run","check_suite","repository_dispatch","push","pull_request","issue_comment"]""", manifest["default_events"]!.ToJsonString());
     }
 
     [Fact]
