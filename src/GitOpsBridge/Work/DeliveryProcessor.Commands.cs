@@ -19,7 +19,7 @@ internal sealed partial class DeliveryProcessor
     /// <summary>How many recent outcomes <c>explain</c> shows.</summary>
     internal const int ExplainLimit = 10;
 
-    private const string Help = "Commands: `rebase`, `hold`, `release`, `explain`, `pin <version>`, `unpin`.";
+    private const string Help = "Commands: `rebase`, `hold`, `release`, `explain`, `pin <version>`, `unpin`, `promote <environment>`.";
 
     private async Task ProcessIssueCommentAsync(string deliveryId, long installationId, JsonElement root, CancellationToken cancellationToken)
     {
@@ -116,10 +116,52 @@ internal sealed partial class DeliveryProcessor
                 await PinAsync(deliveryId, installationId, ours, login, pin.Version, ReplyAsync, cancellationToken);
                 return;
             case PullRequestCommand.Promote promote:
-                await ReplyAsync(DeliveryStatus.Skipped, "not-implemented", $"promote {promote.Environment} asked by @{login}: not implemented",
-                    $"nothing happened: `promote` is not implemented in this version of GitOps Bridge.");
+                await PromoteAsync(deliveryId, ours, login, promote.Environment, ReplyAsync, cancellationToken);
                 return;
         }
+    }
+
+    /// <summary>
+    /// Opens the promotion now: the versions of this pull request's environment become the desired
+    /// state of <paramref name="environment"/>, which must name it as its <c>promoteFrom</c>.
+    /// </summary>
+    private async Task PromoteAsync(string deliveryId, PullRequestRecord ours, string login, string environment,
+        Func<DeliveryStatus, string, string, string, Task> replyAsync, CancellationToken cancellationToken)
+    {
+        var source = ours.Target;
+        var repo = await store.GetRepositoryAsync(source.Repository, cancellationToken);
+        if (repo is null || TryParseConfig(repo) is not { } config)
+        {
+            await replyAsync(DeliveryStatus.Skipped, "invalid-config", $"promote {environment} asked by @{login}: the config cannot be read",
+                $"nothing happened: `{RepositoryConfig.FilePath}` cannot be read.");
+            return;
+        }
+
+        if (!config.Environments.TryGetValue(environment, out var env) || env.PromoteFrom != source.Environment)
+        {
+            var from = config.Environments.Values.Where(e => e.PromoteFrom == source.Environment).Select(e => $"`{e.Name}`").ToList();
+            await replyAsync(DeliveryStatus.Skipped, "invalid-command", $"promote {environment} asked by @{login}: not promoted from {source.Environment}",
+                $"nothing happened: `{environment}` is not an environment with `promoteFrom: {source.Environment}`"
+                + (from.Count == 0 ? $"; no environment is promoted from **{source.Environment}**." : $"; promote to {string.Join(" or ", from)}."));
+            return;
+        }
+
+        var desired = await store.GetDesiredImagesAsync(source, cancellationToken);
+        var target = new TargetKey(source.InstallationId, source.Repository, env.Branch ?? repo.DefaultBranch ?? "main", env.Name);
+        var now = time.GetUtcNow();
+        foreach (var image in desired)
+        {
+            await store.UpsertDesiredImageAsync(target, image with { DeliveryId = deliveryId, Provenance = image.Provenance with { Actor = login }, UpdatedAt = now }, cancellationToken);
+        }
+
+        var versions = string.Join(", ", desired.Select(d => $"`{d.ImageName}:{d.Tag ?? d.Digest}`"));
+        await github.CommentAsync(source.InstallationId, source.Repository, ours.Number,
+            $"@{login} promoting {versions} from **{source.Environment}** (#{ours.Number}) to **{env.Name}** now.", cancellationToken);
+
+        // Pending until the reconcile of the promoted environment publishes it and settles the delivery.
+        await store.AddTargetOutcomeAsync(deliveryId, new TargetOutcome(target.Repository, env.Name, DeliveryStatus.Pending, null,
+            $"promoting {versions.Replace("`", "", StringComparison.Ordinal)} from {source.Environment} (#{ours.Number})", null, null, null), cancellationToken);
+        await EnqueueTargetAsync(target, cancellationToken);
     }
 
     private async Task PinAsync(string deliveryId, long installationId, PullRequestRecord ours, string login, string version,

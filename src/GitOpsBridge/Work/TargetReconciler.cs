@@ -98,7 +98,7 @@ internal sealed partial class TargetReconciler(
             try
             {
                 var snapshot = await git.FetchAsync(target.Repository, target.BaseBranch, token.Value, cancellationToken);
-                (files, changes, skips) = Apply(desired, config, env.Name, snapshot, pinned);
+                (files, changes, skips) = Apply(desired, config, env, snapshot, pinned);
                 if (files.Edited.Count == 0)
                 {
                     break;
@@ -231,7 +231,7 @@ internal sealed partial class TargetReconciler(
 
     /// <summary>Every desired image applied, by the pure planner, to the files of one base commit.</summary>
     private static (OverlayFiles Files, List<(DesiredImage Image, PlannedChange Change)> Changes, Dictionary<string, SkippedTarget> Skips) Apply(
-        IReadOnlyList<DesiredImage> desired, RepositoryConfig config, string environment, GitSnapshot snapshot, IReadOnlyDictionary<string, TargetControl> pinned)
+        IReadOnlyList<DesiredImage> desired, RepositoryConfig config, EnvironmentConfig environment, GitSnapshot snapshot, IReadOnlyDictionary<string, TargetControl> pinned)
     {
         var files = new OverlayFiles(snapshot.Files);
         var changes = new List<(DesiredImage Image, PlannedChange Change)>();
@@ -239,7 +239,8 @@ internal sealed partial class TargetReconciler(
         foreach (var image in desired.OrderBy(d => d.ImageName, StringComparer.Ordinal))
         {
             var reference = ImageReference.Parse(image.ImageName + (image.Tag is null ? "" : ":" + image.Tag) + (image.Digest is null ? "" : "@" + image.Digest));
-            var plan = Planner.Create(new PlanRequest(reference, config, environment, Pinned: pinned.ContainsKey(image.ImageName)), files);
+            // Only a promotion writes the desired state of an environment with promoteFrom.
+            var plan = Planner.Create(new PlanRequest(reference, config, environment.Name, Pinned: pinned.ContainsKey(image.ImageName), Promoted: environment.PromoteFrom is not null), files);
             foreach (var edit in plan.Edits)
             {
                 files.Set(edit.File, edit.NewText);

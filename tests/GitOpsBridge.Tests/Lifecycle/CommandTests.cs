@@ -15,9 +15,10 @@ public abstract class CommandTests
 
     protected abstract Task<Dictionary<string, string?>> StorageSettingsAsync();
 
-    private async Task<(LifecycleScenario S, GitHubEmulator.EmulatedPullRequest Pr)> StartWithPullRequestAsync(string config = LifecycleScenario.Config)
+    private async Task<(LifecycleScenario S, GitHubEmulator.EmulatedPullRequest Pr)> StartWithPullRequestAsync(
+        string config = LifecycleScenario.Config, IReadOnlyDictionary<string, string>? files = null)
     {
-        var s = await LifecycleScenario.StartAsync(await StorageSettingsAsync(), config: config);
+        var s = await LifecycleScenario.StartAsync(await StorageSettingsAsync(), config: config, files: files);
         s.GitHub.SetCollaboratorRole(LifecycleScenario.Owner, LifecycleScenario.Name, Writer, "write");
         await s.PushImageAsync("hello-world-npm", "1.5.0", "hello-150");
         return (s, s.SinglePullRequest("open"));
@@ -141,6 +142,29 @@ public abstract class CommandTests
         Assert.Equal(("skipped", "invalid-command"), LifecycleScenario.StatusOf(pinned));
         Assert.Contains("deploys 2 images (hello, web)", s.Replies(pr.Number)[^1], StringComparison.Ordinal);
         Assert.Empty(await s.Store.GetTargetControlsAsync(s.Dev));
+    }
+
+    [SkippableFact]
+    public async Task Promote_EnvironmentPromotedFromThisOne_OpensItsPullRequestNow()
+    {
+        var config = LifecycleScenario.Config + "\n  staging:\n    promoteFrom: dev\n    files:\n      - { path: envs/staging/hello.yaml, helm: { image: hello, path: image } }\n";
+        var (s, pr) = await StartWithPullRequestAsync(config, new Dictionary<string, string>
+        {
+            ["envs/staging/hello.yaml"] = "image:\n  repository: ghcr.io/codertocat/hello-world-npm\n  tag: 1.4.0\n",
+        });
+        await using var _ = s;
+
+        var wrong = await s.CommentAsync(pr.Number, Writer, "/gitops-bridge promote prod", "promote-prod");
+        var promoted = await s.CommentAsync(pr.Number, Writer, "/gitops-bridge promote staging", "promote-staging");
+
+        Assert.Equal(("skipped", "invalid-command"), LifecycleScenario.StatusOf(wrong));
+        Assert.Contains("promote to `staging`", s.Replies(pr.Number)[0], StringComparison.Ordinal);
+        Assert.True(promoted.GetProperty("status").GetString() == "done", promoted.ToString());
+        var staging = Assert.Single(s.GitHub.GetPullRequests(LifecycleScenario.Owner, LifecycleScenario.Name), p => p.Number != pr.Number);
+        Assert.Equal("gitops-bridge/staging", staging.Head);
+        var files = await s.GitHub.ReadFilesAsync(LifecycleScenario.Owner, LifecycleScenario.Name, staging.Head);
+        Assert.Contains("tag: 1.5.0", files["envs/staging/hello.yaml"], StringComparison.Ordinal);
+        Assert.Contains("from **dev** (#" + pr.Number + ")", s.Replies(pr.Number)[^1], StringComparison.Ordinal);
     }
 
     [SkippableFact]

@@ -41,17 +41,23 @@ internal sealed class LifecycleScenario : IAsyncDisposable
 
     public TargetKey Dev => new(InstallationId, Repository, "main", "dev");
 
-    public static async Task<LifecycleScenario> StartAsync(Dictionary<string, string?> storage, TimeProvider? time = null, string config = Config)
+    public static async Task<LifecycleScenario> StartAsync(Dictionary<string, string?> storage, TimeProvider? time = null, string config = Config, IReadOnlyDictionary<string, string>? files = null)
     {
         storage["GitHub:AppSlug"] = "gitops-bridge";
         var port = BridgeServer.FreePort();
         var github = await BridgeServer.StartEmulatorAsync(port);
-        await github.CreateRepositoryAsync(Owner, Name, new Dictionary<string, string>
+        var repositoryFiles = new Dictionary<string, string>
         {
             [".github/gitops-bridge.yml"] = config,
             ["envs/dev/hello.yaml"] = "image:\n  repository: ghcr.io/codertocat/hello-world-npm\n  tag: 1.4.2\n",
             ["envs/dev/web.yaml"] = "image:\n  repository: ghcr.io/codertocat/web\n  tag: 2.0.0\n",
-        });
+        };
+        foreach (var (path, text) in files ?? new Dictionary<string, string>())
+        {
+            repositoryFiles[path] = text;
+        }
+
+        await github.CreateRepositoryAsync(Owner, Name, repositoryFiles);
         var installation = github.CreateInstallation(Owner, Name);
         var bridge = await BridgeServer.StartAsync(github, port, settings: storage, time: time);
         var scenario = new LifecycleScenario { GitHub = github, Bridge = bridge, InstallationId = installation.Id };
