@@ -69,4 +69,7 @@ public static class ReasonCodes
 
     /// <summary>A person put the target on hold (<c>/gitops-bridge hold</c>): versions are recorded, nothing is pushed.</summary>
     public const string Held = "held";
+
+    /// <summary>The environment is in a freeze window: versions are recorded, and published when it ends.</summary>
+    public const string Frozen = "frozen";
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using GitOpsBridge.Core.Config;
 using GitOpsBridge.Core.Images;
+using GitOpsBridge.Core.Lifecycle;
 using GitOpsBridge.Core.Planning;
 using GitOpsBridge.Git;
 using GitOpsBridge.GitHub;
@@ -78,6 +79,11 @@ internal sealed partial class TargetReconciler(
             }
 
             await SettleSupersededAsync(target, cancellationToken);
+            return;
+        }
+
+        if (await FrozenAsync(target, env, desired, cancellationToken))
+        {
             return;
         }
 
@@ -256,13 +262,66 @@ internal sealed partial class TargetReconciler(
         return (files, changes, skips);
     }
 
-    /// <summary>Skips a desired image whose delivery still waits on this target; one already settled keeps its outcome.</summary>
-    private async Task RecordIfPendingAsync(DesiredImage image, TargetKey target, string code, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// During a freeze window of the environment nothing is pushed: the desired state keeps what
+    /// arrives, and the target is reconciled again when the freeze ends. Deliveries stay pending
+    /// (with the reason <c>frozen</c>) until then, since they will be published; a freeze with no
+    /// end in sight skips them.
+    /// </summary>
+    /// <returns>True when the target is frozen now.</returns>
+    private async Task<bool> FrozenAsync(TargetKey target, EnvironmentConfig env, IReadOnlyList<DesiredImage> desired, CancellationToken cancellationToken)
+    {
+        FreezeState freeze;
+        try
+        {
+            freeze = FreezeCalendar.Evaluate(env.Freeze, time.GetUtcNow());
+        }
+        catch (FreezeCalendarException ex)
+        {
+            foreach (var image in desired)
+            {
+                await RecordIfPendingAsync(image, target, "invalid-config", $"environments.{env.Name}.freeze cannot be evaluated: {ex.Message}", cancellationToken, DeliveryStatus.Failed);
+            }
+
+            return true;
+        }
+
+        if (!freeze.Frozen)
+        {
+            return false;
+        }
+
+        var until = freeze.EndsAt is { } end ? $"until {end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC" : "with no end within the next 400 days";
+        var reason = $"{env.Name} is frozen {until} ({FreezeText(freeze.Window!)}); the version is recorded and published when the freeze ends";
+        foreach (var image in desired)
+        {
+            await RecordIfPendingAsync(image, target, ReasonCodes.Frozen, reason, cancellationToken, freeze.EndsAt is null ? DeliveryStatus.Skipped : DeliveryStatus.Pending);
+        }
+
+        if (freeze.EndsAt is { } wake)
+        {
+            await store.EnqueueAsync(JobKind.Target, TargetKeys.ToJobKey(target), target.Repository, wake, System.Diagnostics.Activity.Current?.TraceId.ToString(), cancellationToken);
+        }
+
+        Log.Frozen(logger, target.Repository, target.Environment, until);
+        await SettleSupersededAsync(target, cancellationToken);
+        return true;
+    }
+
+    private static string FreezeText(FreezeWindow window) =>
+        $"{(window.Days.Count is 0 or 7 ? "every day" : string.Join(",", window.Days.Select(d => d.ToString()[..3].ToLowerInvariant())))} "
+        + $"{window.Start.ToString("HH:mm", CultureInfo.InvariantCulture)}–{window.End.ToString("HH:mm", CultureInfo.InvariantCulture)} {window.TimeZone}";
+
+    /// <summary>
+    /// Records a desired image whose delivery still waits on this target (skipped, unless told
+    /// otherwise); one already settled keeps its outcome. A pending outcome does not settle the delivery.
+    /// </summary>
+    private async Task RecordIfPendingAsync(DesiredImage image, TargetKey target, string code, string reason, CancellationToken cancellationToken, DeliveryStatus status = DeliveryStatus.Skipped)
     {
         var outcomes = await store.GetTargetOutcomesAsync(image.DeliveryId, cancellationToken);
         if (outcomes.Any(o => o.Repository == target.Repository && o.Environment == target.Environment && o.Status == DeliveryStatus.Pending))
         {
-            await RecordAsync([image], target, DeliveryStatus.Skipped, code, reason, null, cancellationToken);
+            await RecordAsync([image], target, status, code, reason, null, cancellationToken);
         }
     }
 
@@ -362,6 +421,9 @@ internal sealed partial class TargetReconciler(
     {
         [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Pull request #{Number} {Action} for {Repository} ({Environment})")]
         public static partial void Published(ILogger logger, int number, string action, string repository, string environment);
+
+        [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "{Repository} ({Environment}) is frozen {Until}; nothing is pushed")]
+        public static partial void Frozen(ILogger logger, string repository, string environment, string until);
 
         [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "{BaseBranch} moved from {Fetched} to {Tip} while the branch was built; building again on the new tip")]
         public static partial void BaseMoved(ILogger logger, string baseBranch, string fetched, string tip);

@@ -45,7 +45,16 @@ internal sealed class LifecycleScenario : IAsyncDisposable
     {
         storage["GitHub:AppSlug"] = "gitops-bridge";
         var port = BridgeServer.FreePort();
-        var github = await BridgeServer.StartEmulatorAsync(port);
+
+        // On a fake clock the emulator shares it: the App JWT and token lifetimes are checked against it.
+        var github = time is null
+            ? await BridgeServer.StartEmulatorAsync(port)
+            : await GitHubEmulator.GitHubEmulator.StartAsync(new GitHubEmulator.GitHubEmulatorOptions
+            {
+                PrivateKeyPem = BridgeServer.PrivateKeyPem,
+                WebhookSecret = BridgeServer.WebhookSecret,
+                TimeProvider = time,
+            });
         var repositoryFiles = new Dictionary<string, string>
         {
             [".github/gitops-bridge.yml"] = config,
@@ -73,14 +82,20 @@ internal sealed class LifecycleScenario : IAsyncDisposable
     /// <summary>Announces an image version as GHCR does, and waits until the delivery settles.</summary>
     public async Task<JsonElement> PushImageAsync(string package, string tag, string deliveryId)
     {
+        await Bridge.PostAsync("registry_package", PackageEvent(package, tag), deliveryId);
+        return await Bridge.WaitForDeliveryAsync(deliveryId);
+    }
+
+    /// <summary>The <c>registry_package</c> payload GHCR sends for a new version of a package.</summary>
+    public string PackageEvent(string package, string tag)
+    {
         var json = JsonNode.Parse(Fixture("registry_package.published.container.json"))!.AsObject();
         json["installation"] = new JsonObject { ["id"] = InstallationId };
         json["registry_package"]!["name"] = package;
         var tagNode = json["registry_package"]!["package_version"]!["container_metadata"]!["tag"]!;
         tagNode["name"] = tag;
         tagNode["digest"] = DigestOf(package, tag);
-        await Bridge.PostAsync("registry_package", json.ToJsonString(), deliveryId);
-        return await Bridge.WaitForDeliveryAsync(deliveryId);
+        return json.ToJsonString();
     }
 
     /// <summary>Announces an image version with <c>repository_dispatch</c> (a tag, no digest), and waits until it settles.</summary>
