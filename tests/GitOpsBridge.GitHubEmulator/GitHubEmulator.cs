@@ -153,6 +153,7 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         app.MapPullsApi();
         app.MapIssuesApi();
         app.MapCollaboratorsApi();
+        app.MapCheckRunsApi();
         app.MapHooksApi();
         app.MapGitSmartHttp();
         app.MapGraphQlApi();
@@ -396,6 +397,16 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         lock (_state.Sync)
         {
             _state.CollaboratorRoles[(repository.FullName.ToLowerInvariant(), login.ToLowerInvariant())] = role;
+        }
+    }
+
+    /// <summary>Check runs created in a repository, oldest first.</summary>
+    public IReadOnlyList<EmulatedCheckRun> GetCheckRuns(string owner, string name)
+    {
+        var repository = Repository(owner, name);
+        lock (_state.Sync)
+        {
+            return [.. _state.CheckRuns.Where(c => c.Repository == repository).Select(c => c.Run)];
         }
     }
 

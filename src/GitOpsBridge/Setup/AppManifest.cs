@@ -18,7 +18,7 @@ public static class AppManifest
         ["metadata"] = "read",
         ["packages"] = "read",
         ["actions"] = "read",
-        ["checks"] = "read",
+        ["checks"] = "write",
     };
 
     /// <summary>Subscribed events, as the manifest's <c>default_events</c>.</summary>

@@ -87,6 +87,9 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
             case "issue_comment" when action == "created":
                 await ProcessIssueCommentAsync(deliveryId, installationId, root, cancellationToken);
                 return;
+            case "pull_request" when action is "opened" or "synchronize":
+                await ProcessConfigCheckAsync(deliveryId, installationId, root, cancellationToken);
+                return;
             case "pull_request" when action == "reopened":
                 await ProcessPullRequestReopenedAsync(deliveryId, installationId, root, cancellationToken);
                 return;

@@ -126,6 +126,23 @@ internal sealed class LifecycleScenario : IAsyncDisposable
         return await Bridge.WaitForDeliveryAsync(deliveryId);
     }
 
+    /// <summary>Opens a pull request from <paramref name="headSha"/> into main as a person, and waits until the webhook settles.</summary>
+    public async Task<JsonElement> OpenPullRequestAsync(int number, string headSha, string deliveryId)
+    {
+        var json = JsonNode.Parse(Fixture("pull_request.closed.not-merged.json"))!.AsObject();
+        json["action"] = "opened";
+        json["installation"] = new JsonObject { ["id"] = InstallationId };
+        json["number"] = number;
+        json["pull_request"]!["number"] = number;
+        json["pull_request"]!["state"] = "open";
+        json["pull_request"]!["merged"] = false;
+        json["pull_request"]!["head"]!["sha"] = headSha;
+        json["pull_request"]!["base"]!["sha"] = (await GitHub.GetBranchShaAsync(Owner, Name, "main"))!;
+        json["repository"]!["full_name"] = Repository;
+        await Bridge.PostAsync("pull_request", json.ToJsonString(), deliveryId);
+        return await Bridge.WaitForDeliveryAsync(deliveryId);
+    }
+
     /// <summary>Comments on a pull request as <paramref name="login"/> (a person), and waits until the webhook settles.</summary>
     public async Task<JsonElement> CommentAsync(int number, string login, string body, string deliveryId)
     {
