@@ -93,6 +93,17 @@ public sealed record EmulatedPullRequest
 /// <param name="CreatedAt">Creation time.</param>
 public sealed record EmulatedComment(long Id, int IssueNumber, string Body, string Author, DateTimeOffset CreatedAt);
 
+/// <summary>A check run created through <c>POST /repos/{owner}/{repo}/check-runs</c>.</summary>
+/// <param name="Id">Check run id.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="HeadSha">The commit it reports on.</param>
+/// <param name="Status"><c>queued</c>, <c>in_progress</c> or <c>completed</c>.</param>
+/// <param name="Conclusion">The conclusion, once completed.</param>
+/// <param name="Title">The output's title.</param>
+/// <param name="Summary">The output's summary (Markdown).</param>
+/// <param name="Annotations">The output's annotations, as sent.</param>
+public sealed record EmulatedCheckRun(long Id, string Name, string HeadSha, string Status, string? Conclusion, string? Title, string? Summary, IReadOnlyList<System.Text.Json.Nodes.JsonObject> Annotations);
+
 /// <summary>One delivery of the App's webhook, as <c>GET /app/hook/deliveries</c> lists it.</summary>
 public sealed record EmulatedHookDelivery
 {

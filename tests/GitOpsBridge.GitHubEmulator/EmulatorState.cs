@@ -44,6 +44,12 @@ internal sealed class EmulatorState(GitHubEmulatorOptions options, AppIdentity a
 
     public List<CommentRecord> Comments { get; } = [];
 
+    /// <summary>Check runs, by creation.</summary>
+    public List<(HostedRepository Repository, EmulatedCheckRun Run)> CheckRuns { get; } = [];
+
+    /// <summary>Collaborator roles by (<c>owner/name</c>, login): admin, maintain, write, triage or read.</summary>
+    public Dictionary<(string Repository, string Login), string> CollaboratorRoles { get; } = [];
+
     public List<HookDeliveryRecord> Deliveries { get; } = [];
 
     public Dictionary<string, AccountRecord> Accounts { get; } = new(StringComparer.OrdinalIgnoreCase);

@@ -59,6 +59,12 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
     /// <summary>The App's id (the JWT's <c>iss</c>).</summary>
     public long AppId => _state.App.AppId;
 
+    /// <summary>The App's slug (its URL name).</summary>
+    public string AppSlug => _state.App.Slug;
+
+    /// <summary>The login of the App's bot user, <c>{slug}[bot]</c>: the <c>sender</c> of what the App does.</summary>
+    public string BotLogin => _state.BotLogin;
+
     /// <summary>The App's client id, also accepted as <c>iss</c>.</summary>
     public string ClientId => _state.App.ClientId;
 
@@ -146,6 +152,8 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         app.MapRepositoriesApi();
         app.MapPullsApi();
         app.MapIssuesApi();
+        app.MapCollaboratorsApi();
+        app.MapCheckRunsApi();
         app.MapHooksApi();
         app.MapGitSmartHttp();
         app.MapGraphQlApi();
@@ -356,6 +364,49 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         lock (_state.Sync)
         {
             return _state.PullRequests.Where(p => p.Repository == repository).OrderBy(p => p.Number).Select(p => p.ToEmulated()).ToList();
+        }
+    }
+
+    /// <summary>
+    /// Closes or reopens a pull request as a person does in the web UI (<paramref name="state"/>
+    /// <c>closed</c> or <c>open</c>). The test then posts the matching webhook itself.
+    /// </summary>
+    public void SetPullRequestState(string owner, string name, int number, string state)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(state);
+        var repository = Repository(owner, name);
+        lock (_state.Sync)
+        {
+            var pull = _state.PullRequests.Single(p => p.Repository == repository && p.Number == number);
+            pull.State = state;
+            pull.UpdatedAt = _state.Now;
+            pull.ClosedAt = state == "closed" ? _state.Now : null;
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="login"/> a collaborator of a repository with a role (<c>admin</c>,
+    /// <c>maintain</c>, <c>write</c>, <c>triage</c> or <c>read</c>), as
+    /// <c>GET /repos/{owner}/{repo}/collaborators/{username}/permission</c> reports it. The owner is
+    /// admin; anyone else without a role has <c>none</c>.
+    /// </summary>
+    public void SetCollaboratorRole(string owner, string name, string login, string role)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(login);
+        var repository = Repository(owner, name);
+        lock (_state.Sync)
+        {
+            _state.CollaboratorRoles[(repository.FullName.ToLowerInvariant(), login.ToLowerInvariant())] = role;
+        }
+    }
+
+    /// <summary>Check runs created in a repository, oldest first.</summary>
+    public IReadOnlyList<EmulatedCheckRun> GetCheckRuns(string owner, string name)
+    {
+        var repository = Repository(owner, name);
+        lock (_state.Sync)
+        {
+            return [.. _state.CheckRuns.Where(c => c.Repository == repository).Select(c => c.Run)];
         }
     }
 

@@ -60,6 +60,12 @@ public static class GitHubRoutes
     /// <summary>issues/list-comments.</summary>
     public const string ListComments = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
 
+    /// <summary>checks/create.</summary>
+    public const string CreateCheckRun = "POST /repos/{owner}/{repo}/check-runs";
+
+    /// <summary>repos/get-collaborator-permission-level.</summary>
+    public const string GetCollaboratorPermission = "GET /repos/{owner}/{repo}/collaborators/{username}/permission";
+
     /// <summary>apps/list-webhook-deliveries (App JWT).</summary>
     public const string ListHookDeliveries = "GET /app/hook/deliveries";
 

@@ -11,7 +11,8 @@ namespace GitOpsBridge.Core.Manifests;
 /// <param name="Digest">How the image's digest is written.</param>
 /// <param name="Policy">The image's tag policy, or null (then semver tags compare as semver).</param>
 /// <param name="Explicit">True for a target named in config: it may set an empty or placeholder tag.</param>
-internal sealed record BumpRequest(ImageReference Image, DigestMode Digest, TagPolicy? Policy, bool Explicit);
+/// <param name="AllowDowngrade">A pinned version: a lower one than the current is written too.</param>
+internal sealed record BumpRequest(ImageReference Image, DigestMode Digest, TagPolicy? Policy, bool Explicit, bool AllowDowngrade = false);
 
 /// <summary>One scalar to change.</summary>
 internal sealed record ScalarChange(ImageSite Site, YamlScalarNode Node, string NewValue)
@@ -267,7 +268,7 @@ internal static partial class ImageBump
                 {
                     case BumpKind.Rejected:
                         return SiteBump.Skip("policy", decision.Reason);
-                    case BumpKind.Downgrade:
+                    case BumpKind.Downgrade when !request.AllowDowngrade:
                         return SiteBump.Skip("downgrade", decision.Reason);
                     case BumpKind.Same when !wantDigest || currentDigest == image.Digest:
                         return SiteBump.Skip("already-current", decision.Reason);

@@ -60,4 +60,16 @@ public static class ReasonCodes
     public const string Ambiguous = "ambiguous";
     public const string MapsElsewhere = "maps-elsewhere";
     public const string SourceNotAllowed = "source-not-allowed";
+
+    /// <summary>A person closed the pull request that proposed exactly this version without merging it.</summary>
+    public const string VersionDeclined = "version-declined";
+
+    /// <summary>A person pinned the target to a version (<c>/gitops-bridge pin</c>): it is written even when lower, and newer versions wait for <c>unpin</c>.</summary>
+    public const string Pinned = "pinned";
+
+    /// <summary>A person put the target on hold (<c>/gitops-bridge hold</c>): versions are recorded, nothing is pushed.</summary>
+    public const string Held = "held";
+
+    /// <summary>The environment is in a freeze window: versions are recorded, and published when it ends.</summary>
+    public const string Frozen = "frozen";
 }

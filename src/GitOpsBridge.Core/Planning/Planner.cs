@@ -12,7 +12,9 @@ namespace GitOpsBridge.Core.Planning;
 /// <param name="Environment">Only this environment, or all.</param>
 /// <param name="Discover">Also bump every discovered reference to the image, outside the config's targets.</param>
 /// <param name="Source">The event source's name, checked against an image's <c>sources</c>.</param>
-public sealed record PlanRequest(ImageReference Image, RepositoryConfig? Config, string? Environment = null, bool Discover = false, string? Source = null);
+/// <param name="Pinned">A person pinned this version: it is written even when it is lower than the current one (a deliberate rollback). The policy still applies.</param>
+/// <param name="Promoted">The version is promoted from the environment's <c>promoteFrom</c>: an environment with one is planned too, instead of awaiting promotion.</param>
+public sealed record PlanRequest(ImageReference Image, RepositoryConfig? Config, string? Environment = null, bool Discover = false, string? Source = null, bool Pinned = false, bool Promoted = false);
 
 /// <summary>
 /// The pure heart of the bridge: from (event, config, file contents) to a <see cref="Plan"/> of
@@ -76,7 +78,7 @@ public static class Planner
             foreach (var target in env.Files.Where(t => t.Image == image.Alias))
             {
                 state.Targeted.Add(target.Path);
-                if (env.PromoteFrom is not null)
+                if (env.PromoteFrom is not null && !state.Request.Promoted)
                 {
                     state.Skip(env.Name, target.Path, null, ReasonCodes.AwaitingPromotion,
                         $"awaiting promotion: {env.Name} takes {image.Alias} from {env.PromoteFrom} once that environment's change merges");
@@ -89,7 +91,7 @@ public static class Planner
                     continue;
                 }
 
-                var request = new BumpRequest(state.ImageFor(image), image.Digest, PolicyOf(image), Explicit: target.Kind != TargetKind.Auto);
+                var request = new BumpRequest(state.ImageFor(image), image.Digest, PolicyOf(image), Explicit: target.Kind != TargetKind.Auto, AllowDowngrade: state.Request.Pinned);
                 switch (target.Kind)
                 {
                     case TargetKind.Helm:
@@ -237,7 +239,7 @@ public static class Planner
 
                 var request = owner is null
                     ? new BumpRequest(image, DigestMode.Keep, null, Explicit: false)
-                    : new BumpRequest(state.ImageFor(owner), owner.Digest, PolicyOf(owner), Explicit: false);
+                    : new BumpRequest(state.ImageFor(owner), owner.Digest, PolicyOf(owner), Explicit: false, AllowDowngrade: state.Request.Pinned);
                 work.Bump(site, request);
             }
         }

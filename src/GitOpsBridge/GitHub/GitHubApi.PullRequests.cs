@@ -56,17 +56,22 @@ public sealed partial class GitHubApi
     public async Task ClosePullRequestAsync(long installationId, string repository, int number, string comment, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(number, 1);
-        var repositoryPath = RepositoryPath(repository);
-        var numberText = number.ToString(CultureInfo.InvariantCulture);
         if (!string.IsNullOrWhiteSpace(comment))
         {
-            var commentPath = $"{repositoryPath}/issues/{numberText}/comments";
-            await SendAsync(
-                installationId, "POST", commentPath, c => c.Post<IssueComment>(Relative(commentPath), new { body = comment }, Json, JsonContent, NoParameters, ct), ct).ConfigureAwait(false);
+            await CommentAsync(installationId, repository, number, comment, ct).ConfigureAwait(false);
         }
 
-        var path = $"{repositoryPath}/pulls/{numberText}";
+        var path = $"{RepositoryPath(repository)}/pulls/{number.ToString(CultureInfo.InvariantCulture)}";
         await SendAsync(installationId, "PATCH", path, c => c.Patch<PullRequest>(Relative(path), new { state = "closed" }, Json), ct).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task CommentAsync(long installationId, string repository, int number, string body, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(number, 1);
+        ArgumentException.ThrowIfNullOrWhiteSpace(body);
+        var path = $"{RepositoryPath(repository)}/issues/{number.ToString(CultureInfo.InvariantCulture)}/comments";
+        await SendAsync(installationId, "POST", path, c => c.Post<IssueComment>(Relative(path), new { body }, Json, JsonContent, NoParameters, ct), ct).ConfigureAwait(false);
     }
 
     private async Task<PullRequest?> FindOpenAsync(long installationId, string repository, string headBranch, string baseBranch, CancellationToken ct)

@@ -36,6 +36,15 @@ public interface IGitHubApi
     /// <summary>Comments (when <paramref name="comment"/> is not blank), then closes the pull request.</summary>
     Task ClosePullRequestAsync(long installationId, string repository, int number, string comment, CancellationToken ct = default);
 
+    /// <summary>Comments on a pull request (or issue).</summary>
+    Task CommentAsync(long installationId, string repository, int number, string body, CancellationToken ct = default);
+
+    /// <summary>A user's permission on a repository; a login GitHub does not know (404) has <c>none</c>.</summary>
+    Task<CollaboratorPermission> GetCollaboratorPermissionAsync(long installationId, string repository, string username, CancellationToken ct = default);
+
+    /// <summary>Creates a completed check run on a commit (Checks: write); returns its id.</summary>
+    Task<long> CreateCheckRunAsync(long installationId, CheckRunSpec spec, CancellationToken ct = default);
+
     /// <summary>Deletes a branch; one that is already gone (404 or 422) is not an error.</summary>
     Task DeleteBranchAsync(long installationId, string repository, string branch, CancellationToken ct = default);
 

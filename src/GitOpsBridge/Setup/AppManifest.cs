@@ -18,11 +18,11 @@ public static class AppManifest
         ["metadata"] = "read",
         ["packages"] = "read",
         ["actions"] = "read",
-        ["checks"] = "read",
+        ["checks"] = "write",
     };
 
     /// <summary>Subscribed events, as the manifest's <c>default_events</c>.</summary>
-    public static readonly IReadOnlyList<string> Events = ["registry_package", "package", "workflow_run", "check_suite", "repository_dispatch", "push", "pull_request"];
+    public static readonly IReadOnlyList<string> Events = ["registry_package", "package", "workflow_run", "check_suite", "repository_dispatch", "push", "pull_request", "issue_comment"];
 
     /// <summary>Events GitHub sends every App without a subscription (they cannot be in a manifest).</summary>
     public static readonly IReadOnlyList<string> AlwaysSentEvents = ["installation", "installation_repositories"];

@@ -187,4 +187,14 @@ public interface IBridgeStore : IAsyncDisposable
     /// installation and base branch.
     /// </summary>
     Task<IReadOnlyList<PullRequestRecord>> ListPullRequestsAsync(string? state, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a control of a target, replacing the one of the same kind and image.</summary>
+    Task SetTargetControlAsync(TargetKey target, TargetControl control, CancellationToken cancellationToken = default);
+
+    /// <summary>The controls of a target, ordered by kind and image name.</summary>
+    Task<IReadOnlyList<TargetControl>> GetTargetControlsAsync(TargetKey target, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a target's controls of one kind (of one image, or all images when <paramref name="imageName"/> is null).</summary>
+    /// <returns>How many were removed.</returns>
+    Task<int> RemoveTargetControlsAsync(TargetKey target, string kind, string? imageName, CancellationToken cancellationToken = default);
 }

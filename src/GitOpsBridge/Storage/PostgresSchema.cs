@@ -131,5 +131,20 @@ internal static class PostgresSchema
         );
         CREATE INDEX pull_requests_number ON pull_requests (repository, number);
         """,
+        """
+        CREATE TABLE target_controls (
+            installation_id BIGINT NOT NULL,
+            repository      TEXT COLLATE "C" NOT NULL,
+            base_branch     TEXT COLLATE "C" NOT NULL,
+            environment     TEXT COLLATE "C" NOT NULL,
+            kind            TEXT COLLATE "C" NOT NULL,
+            image_name      TEXT COLLATE "C" NOT NULL,
+            tag             TEXT,
+            digest          TEXT,
+            actor           TEXT,
+            created_at      BIGINT NOT NULL,
+            PRIMARY KEY (installation_id, repository, base_branch, environment, kind, image_name)
+        );
+        """,
     ];
 }

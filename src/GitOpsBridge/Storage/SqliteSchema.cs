@@ -130,5 +130,20 @@ internal static class SqliteSchema
         """
         ALTER TABLE deliveries ADD COLUMN headers TEXT;
         """,
+        """
+        CREATE TABLE target_controls (
+            installation_id INTEGER NOT NULL,
+            repository      TEXT    NOT NULL,
+            base_branch     TEXT    NOT NULL,
+            environment     TEXT    NOT NULL,
+            kind            TEXT    NOT NULL,
+            image_name      TEXT    NOT NULL,
+            tag             TEXT,
+            digest          TEXT,
+            actor           TEXT,
+            created_at      INTEGER NOT NULL,
+            PRIMARY KEY (installation_id, repository, base_branch, environment, kind, image_name)
+        );
+        """,
     ];
 }

@@ -95,6 +95,20 @@ internal static class StorageRows
     public static TargetImage TargetImage(DbDataReader reader) =>
         new(new TargetKey(reader.GetInt64(9), reader.GetString(10), reader.GetString(11), reader.GetString(12)), DesiredImage(reader));
 
+    public const string TargetControlColumns = "kind, image_name, tag, digest, actor, created_at";
+
+    public const string UpsertTargetControlSql =
+        """
+        INSERT INTO target_controls
+            (installation_id, repository, base_branch, environment, kind, image_name, tag, digest, actor, created_at)
+        VALUES ({0}installation_id, {0}repository, {0}base_branch, {0}environment, {0}kind, {0}image_name, {0}tag, {0}digest, {0}actor, {0}created_at)
+        ON CONFLICT (installation_id, repository, base_branch, environment, kind, image_name) DO UPDATE SET
+            tag = excluded.tag, digest = excluded.digest, actor = excluded.actor, created_at = excluded.created_at;
+        """;
+
+    public static TargetControl TargetControl(DbDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetNullableString(2), reader.GetNullableString(3), reader.GetNullableString(4), reader.GetTime(5));
+
     public static PullRequestRecord PullRequest(DbDataReader reader) =>
         new(
             new TargetKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),

@@ -19,7 +19,7 @@ internal static partial class GitHubWebhookEndpoint
     /// <summary>Events the worker acts on; every other signed event is stored as ignored.</summary>
     public static readonly IReadOnlySet<string> HandledEvents = new HashSet<string>(StringComparer.Ordinal)
     {
-        "registry_package", "package", "workflow_run", "check_suite", "repository_dispatch", "installation", "installation_repositories", "push", "pull_request",
+        "registry_package", "package", "workflow_run", "check_suite", "repository_dispatch", "installation", "installation_repositories", "push", "pull_request", "issue_comment",
     };
 
     public static IEndpointRouteBuilder MapGitHubWebhooks(this IEndpointRouteBuilder endpoints)

@@ -6,6 +6,7 @@ using GitOpsBridge.Core.Policies;
 using GitOpsBridge.Core.Sources;
 using GitOpsBridge.GitHub;
 using GitOpsBridge.Registries;
+using GitOpsBridge.Secrets;
 using GitOpsBridge.Sources;
 using GitOpsBridge.Storage;
 using GitOpsBridge.Telemetry;
@@ -17,7 +18,7 @@ namespace GitOpsBridge.Work;
 /// the same installation that track the image, updates each affected target's desired versions and
 /// queues the target. Tenant isolation holds here: only the delivery's installation is searched.
 /// </summary>
-internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi github, IndexReadiness readiness, SourceCatalog sources, IRegistryClient registry, TimeProvider time, ILogger<DeliveryProcessor> logger)
+internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi github, IndexReadiness readiness, SourceCatalog sources, IRegistryClient registry, ISecretProvider secrets, TimeProvider time, ILogger<DeliveryProcessor> logger)
 {
     /// <summary>The source of the delivery being processed, for the deliveries counter.</summary>
     private string _source = "github";
@@ -82,6 +83,15 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
                 return;
             case "pull_request" when action == "closed":
                 await ProcessPullRequestClosedAsync(deliveryId, installationId, root, cancellationToken);
+                return;
+            case "issue_comment" when action == "created":
+                await ProcessIssueCommentAsync(deliveryId, installationId, root, cancellationToken);
+                return;
+            case "pull_request" when action is "opened" or "synchronize":
+                await ProcessConfigCheckAsync(deliveryId, installationId, root, cancellationToken);
+                return;
+            case "pull_request" when action == "reopened":
+                await ProcessPullRequestReopenedAsync(deliveryId, installationId, root, cancellationToken);
                 return;
             case "check_suite" when action == "completed":
                 await ProcessCheckSuiteAsync(deliveryId, installationId, root, cancellationToken);
@@ -231,6 +241,20 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
 
         var image = published.Image;
         var target = new TargetKey(installationId, repo.Repository, env.Branch ?? repo.DefaultBranch ?? "main", env.Name);
+        var controls = await store.GetTargetControlsAsync(target, cancellationToken);
+        if (TargetControls.Declined(controls, image.Name, image.Tag, image.Digest) is { } declined)
+        {
+            await Outcome(DeliveryStatus.Skipped, ReasonCodes.VersionDeclined, TargetControls.DeclinedReason(declined, env.Name));
+            return;
+        }
+
+        if (controls.FirstOrDefault(c => c.Kind == TargetControlKinds.Pinned && c.ImageName == image.Name) is { } pin)
+        {
+            await Outcome(DeliveryStatus.Skipped, ReasonCodes.Pinned,
+                $"{env.Name} is pinned to {pin.Tag}{(pin.Actor is null ? "" : $" by @{pin.Actor}")}; /gitops-bridge unpin lets newer versions in");
+            return;
+        }
+
         var policy = Planner.PolicyOf(alias);
         var desired = new DesiredImage(image.Name, image.Tag, image.Digest, deliveryId,
             new Provenance(published.SourceRepository, published.Commit, published.RunUrl, published.Actor), time.GetUtcNow());
@@ -332,31 +356,6 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
 
         await store.EnqueueAsync(JobKind.Repository, RepositoryJobKey(installationId, name), name, time.GetUtcNow(), null, cancellationToken);
         await FinishAsync(deliveryId, DeliveryStatus.Done, "config-refresh", $"{RepositoryConfig.FilePath} changed; {name} is re-read", cancellationToken);
-    }
-
-    private async Task ProcessPullRequestClosedAsync(string deliveryId, long installationId, JsonElement root, CancellationToken cancellationToken)
-    {
-        var pr = root.GetProperty("pull_request");
-        var repository = root.TryGetProperty("repository", out var r) ? Text(r, "full_name") : null;
-        var number = pr.TryGetProperty("number", out var n) && n.TryGetInt32(out var value) ? value : 0;
-        var ours = repository is null ? null : await store.FindPullRequestAsync(repository, number, cancellationToken);
-        if (ours is null || ours.Target.InstallationId != installationId)
-        {
-            await FinishAsync(deliveryId, DeliveryStatus.Ignored, "not-ours", "the pull request is not one of the bridge's", cancellationToken);
-            return;
-        }
-
-        // merge_commit_sha is set on unmerged PRs too (a test merge); only "merged" says it merged.
-        var merged = pr.TryGetProperty("merged", out var m) && m.ValueKind == JsonValueKind.True;
-        await store.SetPullRequestAsync(ours with { State = merged ? "merged" : "closed", UpdatedAt = time.GetUtcNow() }, cancellationToken);
-        if (merged)
-        {
-            await github.DeleteBranchAsync(installationId, repository!, ours.HeadBranch, cancellationToken);
-        }
-
-        await store.AddTargetOutcomeAsync(deliveryId, new TargetOutcome(repository!, ours.Target.Environment, DeliveryStatus.Done, merged ? "merged" : "closed",
-            merged ? "merged; the bridge deleted its branch" : "closed without merging", number, ours.Url, merged ? "merged" : "closed"), cancellationToken);
-        await FinishAsync(deliveryId, DeliveryStatus.Done, merged ? "merged" : "closed", $"pull request #{number} was {(merged ? "merged" : "closed")}", cancellationToken);
     }
 
     /// <summary>The delivery's status follows its targets: pending while any is, else done, skipped or failed.</summary>

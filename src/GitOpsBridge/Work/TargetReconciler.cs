@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using GitOpsBridge.Core.Config;
 using GitOpsBridge.Core.Images;
+using GitOpsBridge.Core.Lifecycle;
 using GitOpsBridge.Core.Planning;
 using GitOpsBridge.Git;
 using GitOpsBridge.GitHub;
@@ -52,6 +53,43 @@ internal sealed partial class TargetReconciler(
             return;
         }
 
+        // A version people declined stays in the desired state (reopening its pull request wants it
+        // again) but is not applied: the branch carries only the other images.
+        var controls = await store.GetTargetControlsAsync(target, cancellationToken);
+        var declined = desired.Select(d => (Image: d, Control: TargetControls.Declined(controls, d.ImageName, d.Tag, d.Digest))).Where(d => d.Control is not null).ToList();
+        foreach (var (image, control) in declined)
+        {
+            await RecordIfPendingAsync(image, target, ReasonCodes.VersionDeclined, TargetControls.DeclinedReason(control!, env.Name), cancellationToken);
+        }
+
+        desired = [.. desired.Where(d => declined.All(x => x.Image != d))];
+        if (desired.Count == 0)
+        {
+            await SettleSupersededAsync(target, cancellationToken);
+            return;
+        }
+
+        // On hold: every version is recorded in the desired state, and published on release.
+        if (controls.FirstOrDefault(c => c.Kind == TargetControlKinds.Held) is { } hold)
+        {
+            foreach (var image in desired)
+            {
+                await RecordIfPendingAsync(image, target, ReasonCodes.Held,
+                    $"{env.Name} is on hold{(hold.Actor is null ? "" : $" by @{hold.Actor}")}: this version is recorded, and published after /gitops-bridge release", cancellationToken);
+            }
+
+            await SettleSupersededAsync(target, cancellationToken);
+            return;
+        }
+
+        if (await FrozenAsync(target, env, desired, cancellationToken))
+        {
+            return;
+        }
+
+        var pinned = controls.Where(c => c.Kind == TargetControlKinds.Pinned && desired.Any(d => d.ImageName == c.ImageName && d.Tag == c.Tag))
+            .ToDictionary(c => c.ImageName, StringComparer.Ordinal);
+
         var defaultBranch = repo.DefaultBranch ?? target.BaseBranch;
         var branch = TargetKeys.BranchFor(target, defaultBranch);
         var author = new GitAuthor("gitops-bridge[bot]", $"{options.AppId}+gitops-bridge[bot]@users.noreply.github.com");
@@ -66,7 +104,7 @@ internal sealed partial class TargetReconciler(
             try
             {
                 var snapshot = await git.FetchAsync(target.Repository, target.BaseBranch, token.Value, cancellationToken);
-                (files, changes, skips) = Apply(desired, config, env.Name, snapshot);
+                (files, changes, skips) = Apply(desired, config, env, snapshot, pinned);
                 if (files.Edited.Count == 0)
                 {
                     break;
@@ -143,8 +181,10 @@ internal sealed partial class TargetReconciler(
             var mine = changes.Where(c => c.Image == image).ToList();
             if (mine.Count > 0)
             {
-                await RecordAsync([image], target, DeliveryStatus.Done, null,
-                    $"pull request #{result.Number} {result.Action}: {string.Join(", ", mine.Select(c => $"{c.Change.File} {c.Change.YamlPath} {c.Change.Old} → {c.Change.New}"))}",
+                var pin = pinned.GetValueOrDefault(image.ImageName);
+                await RecordAsync([image], target, DeliveryStatus.Done, pin is null ? null : ReasonCodes.Pinned,
+                    $"pull request #{result.Number} {result.Action}: {string.Join(", ", mine.Select(c => $"{c.Change.File} {c.Change.YamlPath} {c.Change.Old} → {c.Change.New}"))}"
+                    + (pin is null ? "" : $"; pinned{(pin.Actor is null ? "" : $" by @{pin.Actor}")} (intentional, also when lower)"),
                     (result.Number, result.Url, result.Action), cancellationToken);
             }
             else
@@ -197,7 +237,7 @@ internal sealed partial class TargetReconciler(
 
     /// <summary>Every desired image applied, by the pure planner, to the files of one base commit.</summary>
     private static (OverlayFiles Files, List<(DesiredImage Image, PlannedChange Change)> Changes, Dictionary<string, SkippedTarget> Skips) Apply(
-        IReadOnlyList<DesiredImage> desired, RepositoryConfig config, string environment, GitSnapshot snapshot)
+        IReadOnlyList<DesiredImage> desired, RepositoryConfig config, EnvironmentConfig environment, GitSnapshot snapshot, IReadOnlyDictionary<string, TargetControl> pinned)
     {
         var files = new OverlayFiles(snapshot.Files);
         var changes = new List<(DesiredImage Image, PlannedChange Change)>();
@@ -205,7 +245,8 @@ internal sealed partial class TargetReconciler(
         foreach (var image in desired.OrderBy(d => d.ImageName, StringComparer.Ordinal))
         {
             var reference = ImageReference.Parse(image.ImageName + (image.Tag is null ? "" : ":" + image.Tag) + (image.Digest is null ? "" : "@" + image.Digest));
-            var plan = Planner.Create(new PlanRequest(reference, config, environment), files);
+            // Only a promotion writes the desired state of an environment with promoteFrom.
+            var plan = Planner.Create(new PlanRequest(reference, config, environment.Name, Pinned: pinned.ContainsKey(image.ImageName), Promoted: environment.PromoteFrom is not null), files);
             foreach (var edit in plan.Edits)
             {
                 files.Set(edit.File, edit.NewText);
@@ -219,6 +260,69 @@ internal sealed partial class TargetReconciler(
         }
 
         return (files, changes, skips);
+    }
+
+    /// <summary>
+    /// During a freeze window of the environment nothing is pushed: the desired state keeps what
+    /// arrives, and the target is reconciled again when the freeze ends. Deliveries stay pending
+    /// (with the reason <c>frozen</c>) until then, since they will be published; a freeze with no
+    /// end in sight skips them.
+    /// </summary>
+    /// <returns>True when the target is frozen now.</returns>
+    private async Task<bool> FrozenAsync(TargetKey target, EnvironmentConfig env, IReadOnlyList<DesiredImage> desired, CancellationToken cancellationToken)
+    {
+        FreezeState freeze;
+        try
+        {
+            freeze = FreezeCalendar.Evaluate(env.Freeze, time.GetUtcNow());
+        }
+        catch (FreezeCalendarException ex)
+        {
+            foreach (var image in desired)
+            {
+                await RecordIfPendingAsync(image, target, "invalid-config", $"environments.{env.Name}.freeze cannot be evaluated: {ex.Message}", cancellationToken, DeliveryStatus.Failed);
+            }
+
+            return true;
+        }
+
+        if (!freeze.Frozen)
+        {
+            return false;
+        }
+
+        var until = freeze.EndsAt is { } end ? $"until {end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC" : "with no end within the next 400 days";
+        var reason = $"{env.Name} is frozen {until} ({FreezeText(freeze.Window!)}); the version is recorded and published when the freeze ends";
+        foreach (var image in desired)
+        {
+            await RecordIfPendingAsync(image, target, ReasonCodes.Frozen, reason, cancellationToken, freeze.EndsAt is null ? DeliveryStatus.Skipped : DeliveryStatus.Pending);
+        }
+
+        if (freeze.EndsAt is { } wake)
+        {
+            await store.EnqueueAsync(JobKind.Target, TargetKeys.ToJobKey(target), target.Repository, wake, System.Diagnostics.Activity.Current?.TraceId.ToString(), cancellationToken);
+        }
+
+        Log.Frozen(logger, target.Repository, target.Environment, until);
+        await SettleSupersededAsync(target, cancellationToken);
+        return true;
+    }
+
+    private static string FreezeText(FreezeWindow window) =>
+        $"{(window.Days.Count is 0 or 7 ? "every day" : string.Join(",", window.Days.Select(d => d.ToString()[..3].ToLowerInvariant())))} "
+        + $"{window.Start.ToString("HH:mm", CultureInfo.InvariantCulture)}–{window.End.ToString("HH:mm", CultureInfo.InvariantCulture)} {window.TimeZone}";
+
+    /// <summary>
+    /// Records a desired image whose delivery still waits on this target (skipped, unless told
+    /// otherwise); one already settled keeps its outcome. A pending outcome does not settle the delivery.
+    /// </summary>
+    private async Task RecordIfPendingAsync(DesiredImage image, TargetKey target, string code, string reason, CancellationToken cancellationToken, DeliveryStatus status = DeliveryStatus.Skipped)
+    {
+        var outcomes = await store.GetTargetOutcomesAsync(image.DeliveryId, cancellationToken);
+        if (outcomes.Any(o => o.Repository == target.Repository && o.Environment == target.Environment && o.Status == DeliveryStatus.Pending))
+        {
+            await RecordAsync([image], target, status, code, reason, null, cancellationToken);
+        }
     }
 
     private async Task RecordAsync(IEnumerable<DesiredImage> images, TargetKey target, DeliveryStatus status, string? code, string reason, (int Number, string Url, string Action)? pr, CancellationToken cancellationToken)
@@ -317,6 +421,9 @@ internal sealed partial class TargetReconciler(
     {
         [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Pull request #{Number} {Action} for {Repository} ({Environment})")]
         public static partial void Published(ILogger logger, int number, string action, string repository, string environment);
+
+        [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "{Repository} ({Environment}) is frozen {Until}; nothing is pushed")]
+        public static partial void Frozen(ILogger logger, string repository, string environment, string until);
 
         [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "{BaseBranch} moved from {Fetched} to {Tip} while the branch was built; building again on the new tip")]
         public static partial void BaseMoved(ILogger logger, string baseBranch, string fetched, string tip);

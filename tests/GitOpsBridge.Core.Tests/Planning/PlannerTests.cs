@@ -249,6 +249,43 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Plan_PromotedRequest_PlansTheEnvironmentWithPromoteFrom()
+    {
+        const string config = """
+            version: 1
+            images:
+              api: { repository: ghcr.io/acme/api }
+            environments:
+              dev:
+                files: [ { path: dev.yaml, helm: { image: api, path: image } } ]
+              prod:
+                promoteFrom: dev
+                files: [ { path: prod.yaml, helm: { image: api, path: image } } ]
+            """;
+
+        var plan = Planner.Create(
+            new PlanRequest(ImageReference.Parse("ghcr.io/acme/api:1.5.0"), ConfigParser.Parse(config), "prod", Promoted: true),
+            new MemoryFiles(("dev.yaml", Values), ("prod.yaml", Values)));
+
+        Assert.Equal("prod", Assert.Single(plan.Edits).Environment);
+        Assert.Empty(plan.Skipped);
+    }
+
+    [Fact]
+    public void Plan_PinnedLowerVersion_IsWritten_UnpinnedIsADowngrade()
+    {
+        var config = ConfigParser.Parse(HelmConfig());
+        var image = ImageReference.Parse("ghcr.io/acme/api:1.0.0");
+
+        var pinned = Planner.Create(new PlanRequest(image, config, Pinned: true), new MemoryFiles(("values.yaml", Values)));
+        var unpinned = Planner.Create(new PlanRequest(image, config), new MemoryFiles(("values.yaml", Values)));
+
+        Assert.Contains("tag: 1.0.0", Assert.Single(pinned.Edits).NewText, StringComparison.Ordinal);
+        Assert.Empty(unpinned.Edits);
+        Assert.Equal(ReasonCodes.Downgrade, Assert.Single(unpinned.Skipped).ReasonCode);
+    }
+
+    [Fact]
     public void Plan_EnvironmentFilter_OnlyThatEnvironment()
     {
         const string config = """

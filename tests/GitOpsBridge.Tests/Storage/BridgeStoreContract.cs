@@ -956,6 +956,52 @@ public abstract class BridgeStoreContract : IAsyncLifetime
         Assert.Null(await Store.FindPullRequestAsync("acme/gitops", 7));
     }
 
+    // ---- target controls ----
+
+    [SkippableFact]
+    public async Task SetTargetControl_New_IsReadBackForItsTargetOnly()
+    {
+        var declined = new TargetControl(TargetControlKinds.Declined, "ghcr.io/acme/web", "1.5.0", "sha256:" + new string('a', 64), "octocat", Start);
+        var held = new TargetControl(TargetControlKinds.Held, "", null, null, "hubot", Start.AddMinutes(1));
+
+        await Store.SetTargetControlAsync(Target(), held);
+        await Store.SetTargetControlAsync(Target(), declined);
+
+        Assert.Equal([declined, held], await Store.GetTargetControlsAsync(Target()));
+        Assert.Empty(await Store.GetTargetControlsAsync(Target(environment: "prod")));
+        Assert.Empty(await Store.GetTargetControlsAsync(Target(installation: 2)));
+    }
+
+    [SkippableFact]
+    public async Task SetTargetControl_SameKindAndImage_ReplacesThePreviousOne()
+    {
+        await Store.SetTargetControlAsync(Target(), new TargetControl(TargetControlKinds.Pinned, "ghcr.io/acme/web", "1.5.0", null, "octocat", Start));
+        var next = new TargetControl(TargetControlKinds.Pinned, "ghcr.io/acme/web", "1.4.0", null, "hubot", Start.AddHours(1));
+        var other = new TargetControl(TargetControlKinds.Pinned, "ghcr.io/acme/api", "2.0.0", null, null, Start);
+
+        await Store.SetTargetControlAsync(Target(), next);
+        await Store.SetTargetControlAsync(Target(), other);
+
+        Assert.Equal([other, next], await Store.GetTargetControlsAsync(Target()));
+    }
+
+    [SkippableFact]
+    public async Task RemoveTargetControls_KindAndImage_RemovesOnlyThose()
+    {
+        await Store.SetTargetControlAsync(Target(), new TargetControl(TargetControlKinds.Declined, "ghcr.io/acme/web", "1.5.0", null, null, Start));
+        await Store.SetTargetControlAsync(Target(), new TargetControl(TargetControlKinds.Declined, "ghcr.io/acme/api", "2.0.0", null, null, Start));
+        var pin = new TargetControl(TargetControlKinds.Pinned, "ghcr.io/acme/web", "1.4.0", null, null, Start);
+        await Store.SetTargetControlAsync(Target(), pin);
+        await Store.SetTargetControlAsync(Target(environment: "prod"), new TargetControl(TargetControlKinds.Declined, "ghcr.io/acme/web", "1.5.0", null, null, Start));
+
+        Assert.Equal(1, await Store.RemoveTargetControlsAsync(Target(), TargetControlKinds.Declined, "ghcr.io/acme/api"));
+        Assert.Equal(1, await Store.RemoveTargetControlsAsync(Target(), TargetControlKinds.Declined, null));
+        Assert.Equal(0, await Store.RemoveTargetControlsAsync(Target(), TargetControlKinds.Held, null));
+
+        Assert.Equal([pin], await Store.GetTargetControlsAsync(Target()));
+        Assert.Single(await Store.GetTargetControlsAsync(Target(environment: "prod")));
+    }
+
     // ---- schema ----
 
     [SkippableFact]

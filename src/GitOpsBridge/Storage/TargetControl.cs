@@ -1,0 +1,26 @@
+namespace GitOpsBridge.Storage;
+
+/// <summary>
+/// A person's decision about one target that outlives events: a version declined by closing its
+/// pull request, a hold, a pin. There is one control per (target, kind, image); a later one replaces it.
+/// </summary>
+/// <param name="Kind">One of <see cref="TargetControlKinds"/>.</param>
+/// <param name="ImageName">The image it is about, or <c>""</c> for the whole target (a hold).</param>
+/// <param name="Tag">The version it names (declined or pinned), if any.</param>
+/// <param name="Digest">The digest of that version, when known.</param>
+/// <param name="Actor">The GitHub login that decided it.</param>
+/// <param name="CreatedAt">When. The store keeps the caller's value.</param>
+public sealed record TargetControl(string Kind, string ImageName, string? Tag, string? Digest, string? Actor, DateTimeOffset CreatedAt);
+
+/// <summary>The kinds of <see cref="TargetControl"/>.</summary>
+public static class TargetControlKinds
+{
+    /// <summary>This version of the image is not wanted: its pull request was closed without merging.</summary>
+    public const string Declined = "declined";
+
+    /// <summary>The target is neither pushed nor updated until released.</summary>
+    public const string Held = "held";
+
+    /// <summary>The image stays at this version, even a lower one, until unpinned.</summary>
+    public const string Pinned = "pinned";
+}
