@@ -95,6 +95,7 @@ internal static class ServiceHost
         services.AddSingleton<IInstallationTokens, InstallationTokens>();
         services.AddSingleton<RateLimitBudget>();
         services.AddSingleton<IGitHubApi, GitHubApi>();
+        services.AddSingleton<GitHubGraphQlClients>();
 
         var git = new GitOptions
         {

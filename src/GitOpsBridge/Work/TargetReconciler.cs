@@ -18,7 +18,7 @@ namespace GitOpsBridge.Work;
 /// </summary>
 internal sealed partial class TargetReconciler(
     IBridgeStore store, IGitWorkspace git, IGitHubApi github, IInstallationTokens tokens, DeliveryProcessor deliveries,
-    GitHubOptions options, TimeProvider time, ILogger<TargetReconciler> logger)
+    GitHubGraphQlClients graphQl, GitHubOptions options, TimeProvider time, ILogger<TargetReconciler> logger)
 {
     /// <summary>How often the branch is built when the base keeps moving under it; the last build is then kept.</summary>
     internal const int MaxBuilds = 3;
@@ -175,6 +175,7 @@ internal sealed partial class TargetReconciler(
         Log.Published(logger, result.Number, result.Action, target.Repository, target.Environment);
         System.Diagnostics.Activity.Current?.SetTag("pull_request.number", result.Number);
         await RecordLatencyAsync(desired.Where(d => changes.Any(c => c.Image == d)), result.Action, cancellationToken);
+        var autoMerge = pr.AutoMerge is { } method ? await EnableAutoMergeAsync(target, result, method, cancellationToken) : "";
 
         foreach (var image in desired)
         {
@@ -184,7 +185,8 @@ internal sealed partial class TargetReconciler(
                 var pin = pinned.GetValueOrDefault(image.ImageName);
                 await RecordAsync([image], target, DeliveryStatus.Done, pin is null ? null : ReasonCodes.Pinned,
                     $"pull request #{result.Number} {result.Action}: {string.Join(", ", mine.Select(c => $"{c.Change.File} {c.Change.YamlPath} {c.Change.Old} → {c.Change.New}"))}"
-                    + (pin is null ? "" : $"; pinned{(pin.Actor is null ? "" : $" by @{pin.Actor}")} (intentional, also when lower)"),
+                    + (pin is null ? "" : $"; pinned{(pin.Actor is null ? "" : $" by @{pin.Actor}")} (intentional, also when lower)")
+                    + autoMerge,
                     (result.Number, result.Url, result.Action), cancellationToken);
             }
             else
@@ -195,6 +197,34 @@ internal sealed partial class TargetReconciler(
         }
 
         await SettleSupersededAsync(target, cancellationToken);
+    }
+
+    /// <summary>
+    /// Turns on GitHub's native auto-merge for the pull request. A refusal does not fail the delivery:
+    /// the pull request is already up to date, so the outcome says what GitHub answered instead.
+    /// </summary>
+    /// <returns>A clause for the outcome's reason, starting with "; ".</returns>
+    private async Task<string> EnableAutoMergeAsync(TargetKey target, PullRequestResult result, MergeMethod method, CancellationToken cancellationToken)
+    {
+        var name = method.ToString().ToLowerInvariant();
+        try
+        {
+            await graphQl.For(target.InstallationId).EnablePullRequestAutoMergeAsync(result.NodeId, method, cancellationToken);
+            Log.AutoMergeEnabled(logger, result.Number, name);
+            return $"; auto-merge ({name}) enabled";
+        }
+        catch (GitHubGraphQlException exception) when (exception.AutoMergeNotAllowed)
+        {
+            Log.AutoMergeRefused(logger, result.Number, exception.Message);
+            return "; the repository does not allow auto-merge";
+        }
+        catch (GitHubGraphQlException exception)
+        {
+            // Clean status (nothing to wait for), a draft, a token without the permission: all are
+            // GitHub's word on this pull request, and the next update asks again.
+            Log.AutoMergeRefused(logger, result.Number, exception.Message);
+            return $"; auto-merge ({name}) not enabled: {exception.Message}";
+        }
     }
 
     /// <summary>
@@ -427,5 +457,11 @@ internal sealed partial class TargetReconciler(
 
         [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "{BaseBranch} moved from {Fetched} to {Tip} while the branch was built; building again on the new tip")]
         public static partial void BaseMoved(ILogger logger, string baseBranch, string fetched, string tip);
+
+        [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Auto-merge ({Method}) enabled on pull request #{Number}")]
+        public static partial void AutoMergeEnabled(ILogger logger, int number, string method);
+
+        [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Auto-merge not enabled on pull request #{Number}: {Reason}")]
+        public static partial void AutoMergeRefused(ILogger logger, int number, string reason);
     }
 }
