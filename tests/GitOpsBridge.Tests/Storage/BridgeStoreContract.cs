@@ -1021,7 +1021,7 @@ public abstract class BridgeStoreContract : IAsyncLifetime
 
     // ---- dashboard listings ----
 
-    [Fact]
+    [SkippableFact]
     public async Task QueryDeliveries_ByStatusAndRepository_ReturnsOnlyMatchesNewestFirst()
     {
         await Store.InsertDeliveryAsync(Delivery("old-done", Start), "{}");
@@ -1048,7 +1048,7 @@ public abstract class BridgeStoreContract : IAsyncLifetime
         Assert.Equal(["other-repo", "new-done", "failed", "old-done"], all.Select(d => d.Id));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task QueryDeliveries_LimitAndBefore_PagesWithoutOverlap()
     {
         for (var i = 0; i < 5; i++)
@@ -1065,7 +1065,7 @@ public abstract class BridgeStoreContract : IAsyncLifetime
         Assert.Empty(none);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListDesiredImages_SeveralTargets_ListsEveryImageByNameThenTarget()
     {
         await Store.UpsertDesiredImageAsync(Target(environment: "prod"), Image("ghcr.io/acme/api", "1.0.0", "d1"));
@@ -1080,7 +1080,7 @@ public abstract class BridgeStoreContract : IAsyncLifetime
         Assert.Equal(new TargetImage(Target(environment: "dev"), Image("ghcr.io/acme/web", "2.0.0", "d3")), all[2]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListJobs_WaitingAndRetried_ListsDueFirstWithLastError()
     {
         await Store.EnqueueAsync(JobKind.Target, "later", "acme/b", Start.AddMinutes(5), "trace-b");
@@ -1096,7 +1096,7 @@ public abstract class BridgeStoreContract : IAsyncLifetime
         Assert.Single(one);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ListPullRequests_ByState_ReturnsOnlyThatStateOrAll()
     {
         var open = new PullRequestRecord(Target(environment: "dev"), 7, "https://github.com/acme/gitops/pull/7", "gitops-bridge/dev", "open", Start);
