@@ -106,27 +106,12 @@ internal static partial class SourceEndpoints
         {
             Headers = JsonSerializer.Serialize(headers, HeaderJson),
         };
-        var inserted = status == DeliveryStatus.Pending
-            ? await store.InsertDeliveryAndEnqueueAsync(record, text, JobKind.Delivery, "delivery:" + id, cancellationToken)
-            : await store.InsertDeliveryAsync(record, text, cancellationToken);
-        switch (inserted)
+        if (await WebhookRequests.StoreAsync(store, record, text, logger, cancellationToken) is { } answer)
         {
-            case InsertDeliveryResult.Duplicate:
-                Log.Duplicate(logger, id);
-                return Results.Ok(new { id, duplicate = true });
-            case InsertDeliveryResult.Conflict:
-                return await WebhookRequests.RejectAsync(store, source.Name, eventName, now, StatusCodes.Status409Conflict, "replay",
-                    $"delivery {id} was already received with a different body", logger, cancellationToken);
+            return answer;
         }
 
         Log.Accepted(logger, id, source.Name, eventName, status);
-        activity?.SetTag("delivery.id", id);
-        activity?.SetTag("delivery.event", eventName);
-        if (status != DeliveryStatus.Pending)
-        {
-            Telemetry.BridgeTelemetry.DeliveryFinished(source.Name, StorageText.From(status));
-        }
-
         return Results.Accepted(value: new { id });
     }
 
@@ -161,8 +146,6 @@ internal static partial class SourceEndpoints
         [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Delivery {DeliveryId} from source {Source} ({Event}) stored as {Status}")]
         public static partial void Accepted(ILogger logger, string deliveryId, string source, string @event, DeliveryStatus status);
 
-        [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "Delivery {DeliveryId} received again with the same body; nothing to do")]
-        public static partial void Duplicate(ILogger logger, string deliveryId);
 
         [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "Answered the subscription handshake of source {Source}")]
         public static partial void Handshake(ILogger logger, string source);

@@ -100,29 +100,12 @@ internal static partial class GitHubWebhookEndpoint
         var record = new DeliveryRecord(deliveryId, "github", fullEvent, now, status, code, reason, WebhookRequests.Sha256(body), installationId,
             System.Diagnostics.Activity.Current?.TraceId.ToString());
 
-        // A delivery to act on is stored together with its job: never one without the other.
-        var text = System.Text.Encoding.UTF8.GetString(body);
-        var inserted = status == DeliveryStatus.Pending
-            ? await store.InsertDeliveryAndEnqueueAsync(record, text, JobKind.Delivery, "delivery:" + deliveryId, cancellationToken)
-            : await store.InsertDeliveryAsync(record, text, cancellationToken);
-        switch (inserted)
+        if (await WebhookRequests.StoreAsync(store, record, System.Text.Encoding.UTF8.GetString(body), logger, cancellationToken) is { } answer)
         {
-            case InsertDeliveryResult.Duplicate:
-                Log.Duplicate(logger, deliveryId);
-                return Results.Ok(new { id = deliveryId, duplicate = true });
-            case InsertDeliveryResult.Conflict:
-                return await WebhookRequests.RejectAsync(store, "github", fullEvent, now, StatusCodes.Status409Conflict, "replay",
-                    $"delivery {deliveryId} was already received with a different body", logger, cancellationToken);
+            return answer;
         }
 
         Log.Accepted(logger, deliveryId, fullEvent, status);
-        activity?.SetTag("delivery.id", deliveryId);
-        activity?.SetTag("delivery.event", fullEvent);
-        if (status != DeliveryStatus.Pending)
-        {
-            BridgeTelemetry.DeliveryFinished("github", StorageText.From(status));
-        }
-
         return eventName == "ping" ? Results.Ok(new { id = deliveryId }) : Results.Accepted(value: new { id = deliveryId });
     }
 
@@ -134,7 +117,5 @@ internal static partial class GitHubWebhookEndpoint
         [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Delivery {DeliveryId} ({Event}) stored as {Status}")]
         public static partial void Accepted(ILogger logger, string deliveryId, string @event, DeliveryStatus status);
 
-        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Delivery {DeliveryId} received again with the same body; nothing to do")]
-        public static partial void Duplicate(ILogger logger, string deliveryId);
     }
 }

@@ -55,6 +55,39 @@ internal static partial class WebhookRequests
         return Results.Json(new { id, error = reason }, statusCode: statusCode);
     }
 
+    /// <summary>
+    /// Stores an accepted delivery, with its job when it is pending (never one without the other),
+    /// and records its receipt on the current span and, when it is already final, in the metrics.
+    /// </summary>
+    /// <returns>
+    /// <see langword="null"/> when it was stored; otherwise the answer: 200 for a redelivery of the
+    /// same body, which does nothing, and 409 with a stored rejection for the same id with another body.
+    /// </returns>
+    public static async Task<IResult?> StoreAsync(IBridgeStore store, DeliveryRecord record, string body, ILogger logger, CancellationToken cancellationToken)
+    {
+        var inserted = record.Status == DeliveryStatus.Pending
+            ? await store.InsertDeliveryAndEnqueueAsync(record, body, JobKind.Delivery, "delivery:" + record.Id, cancellationToken)
+            : await store.InsertDeliveryAsync(record, body, cancellationToken);
+        switch (inserted)
+        {
+            case InsertDeliveryResult.Duplicate:
+                Log.Duplicate(logger, record.Id);
+                return Results.Ok(new { id = record.Id, duplicate = true });
+            case InsertDeliveryResult.Conflict:
+                return await RejectAsync(store, record.Source, record.Event, record.ReceivedAt, StatusCodes.Status409Conflict, "replay",
+                    $"delivery {record.Id} was already received with a different body", logger, cancellationToken);
+        }
+
+        System.Diagnostics.Activity.Current?.SetTag("delivery.id", record.Id);
+        System.Diagnostics.Activity.Current?.SetTag("delivery.event", record.Event);
+        if (record.Status != DeliveryStatus.Pending)
+        {
+            Telemetry.BridgeTelemetry.DeliveryFinished(record.Source, StorageText.From(record.Status));
+        }
+
+        return null;
+    }
+
     /// <summary>An event name as stored: letters, digits and <c>_ . - : space</c>, at most 100 characters, else <c>unknown</c>.</summary>
     public static string SafeEventName(string eventName) =>
         eventName.Length is > 0 and <= 100 && eventName.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or ':' or ' ') ? eventName : "unknown";
@@ -63,6 +96,9 @@ internal static partial class WebhookRequests
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Delivery {DeliveryId} received again with the same body; nothing to do")]
+        public static partial void Duplicate(ILogger logger, string deliveryId);
+
         [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Rejected a request to source {Source} ({Code}, HTTP {StatusCode}); stored as {RejectionId}")]
         public static partial void Rejected(ILogger logger, string rejectionId, string source, string code, int statusCode);
     }
