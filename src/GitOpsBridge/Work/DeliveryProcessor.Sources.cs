@@ -26,15 +26,9 @@ internal sealed partial class DeliveryProcessor
 
         var headers = delivery.Headers is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(delivery.Headers) ?? [];
         var parsed = SourceParsing.Parse(source.Kind, new SourcePayload(body, headers));
-        var installations = new List<long>();
-        foreach (var id in await store.ListInstallationsAsync(cancellationToken))
-        {
-            if (source.AllowsOwner(await store.GetInstallationAccountAsync(id, cancellationToken)))
-            {
-                installations.Add(id);
-            }
-        }
-
+        var installations = parsed is SourceParseResult.Pushed or SourceParseResult.Completed
+            ? await OwnersInstallationsAsync(source, cancellationToken)
+            : [];
         switch (parsed)
         {
             case SourceParseResult.Pushed pushed when installations.Count > 0:
@@ -66,6 +60,21 @@ internal sealed partial class DeliveryProcessor
                 await FinishAsync(delivery.Id, DeliveryStatus.Ignored, "not-handled", "nothing to do for this payload", cancellationToken);
                 return;
         }
+    }
+
+    /// <summary>The installations on the accounts the source may trigger; only the events that act need them.</summary>
+    private async Task<List<long>> OwnersInstallationsAsync(ConfiguredSource source, CancellationToken cancellationToken)
+    {
+        var installations = new List<long>();
+        foreach (var id in await store.ListInstallationsAsync(cancellationToken))
+        {
+            if (source.AllowsOwner(await store.GetInstallationAccountAsync(id, cancellationToken)))
+            {
+                installations.Add(id);
+            }
+        }
+
+        return installations;
     }
 
     /// <summary>

@@ -36,13 +36,15 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
         _source = delivery.Source;
         System.Diagnostics.Activity.Current?.SetTag("delivery.id", deliveryId);
         System.Diagnostics.Activity.Current?.SetTag("delivery.event", delivery.Event);
-        using var json = JsonDocument.Parse(body);
-        var root = json.RootElement;
         if (delivery.Source != SourceCatalog.GitHub)
         {
+            // The source's parser reads the body itself.
             await ProcessSourceAsync(delivery, body, cancellationToken);
             return;
         }
+
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
 
         var eventName = delivery.Event.Split('.')[0];
         var action = delivery.Event.Contains('.', StringComparison.Ordinal) ? delivery.Event[(delivery.Event.IndexOf('.', StringComparison.Ordinal) + 1)..] : "";
