@@ -4,6 +4,7 @@
 #
 #   scripts/bench-ingest.sh                       # wrk -t2 -c64 -d30s, as in BENCHMARKS.md
 #   DURATION=10s WORKER_CONCURRENCY=1 scripts/bench-ingest.sh
+#   MODE=registry scripts/bench-ingest.sh         # a CNCF distribution source (/api/registries/bench)
 #
 # It builds Release, starts the service on 127.0.0.1 with throwaway settings in a temporary
 # directory (a fresh App key, webhook secret, admin token and database), runs wrk with
@@ -25,6 +26,8 @@ WARMUP=${WARMUP:-5s}                         # an unmeasured run first: tiered J
 WORKER_CONCURRENCY=${WORKER_CONCURRENCY:-}   # empty: the service's default (4)
 LOG_LEVEL=${LOG_LEVEL:-}                     # empty: appsettings.json (Information)
 DRAIN_SECONDS=${DRAIN_SECONDS:-0}            # after wrk, watch the worker alone this long
+MODE=${MODE:-github}                         # github: signed webhooks; registry: a distribution source with a Bearer token
+case "$MODE" in github|registry) ;; *) printf '[bench-ingest] MODE must be github or registry\n' >&2; exit 1 ;; esac
 
 log() { printf '[bench-ingest] %s\n' "$*" >&2; }
 
@@ -61,15 +64,27 @@ db="$tmp/data/bridge.db"
 body="$root/scripts/bench/registry_package.json"
 signature="sha256=$(openssl dgst -sha256 -hmac "$secret" -hex <"$body" | awk '{print $NF}')"
 run_id=$(date +%s)
+token=$(openssl rand -hex 32)
+# The ids the bench's deliveries are stored under: GitHub's delivery header, or "{source}:{event id}".
+id_prefix="bench-$run_id-"
+bench_source=""
+if [ "$MODE" = registry ]; then
+  body="$root/scripts/bench/distribution_push.json"
+  id_prefix="bench:bench-$run_id-"
+  bench_source=bench
+fi
 
 log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-log "body: $(wc -c <"$body") bytes; wrk -t$THREADS -c$CONNECTIONS -d$DURATION; Worker__Concurrency=${WORKER_CONCURRENCY:-default}"
+log "mode: $MODE; body: $(wc -c <"$body") bytes; wrk -t$THREADS -c$CONNECTIONS -d$DURATION; Worker__Concurrency=${WORKER_CONCURRENCY:-default}"
 
 env GitHub__AppId=1 \
     GitHub__PrivateKey="$(cat "$tmp/app.pem")" \
     GitHub__WebhookSecret="$secret" \
     GitHub__ApiUrl=http://127.0.0.1:9 \
     Admin__Token="$admin" \
+    Sources__bench__Kind=distribution \
+    Sources__bench__Secret="$token" \
+    Sources__bench__Owners__0=acme \
     Storage__Path="$db" \
     ${WORKER_CONCURRENCY:+Worker__Concurrency=$WORKER_CONCURRENCY} \
     ${LOG_LEVEL:+Logging__LogLevel__Default=$LOG_LEVEL} \
@@ -84,9 +99,14 @@ for _ in $(seq 1 100); do
 done
 
 # One request by hand first: a wrong secret or route would otherwise make 30 s of 401s.
-check=$(curl -sS -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/api/github/webhooks" \
-  -H 'Content-Type: application/json' -H 'X-GitHub-Event: registry_package' \
-  -H "X-GitHub-Delivery: check-$run_id" -H "X-Hub-Signature-256: $signature" --data-binary @"$body")
+if [ "$MODE" = registry ]; then
+  check=$(sed "s/__ID__/check-$run_id/" "$body" | curl -sS -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/api/registries/bench" \
+    -H 'Content-Type: application/vnd.docker.distribution.events.v1+json' -H "Authorization: Bearer $token" --data-binary @-)
+else
+  check=$(curl -sS -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/api/github/webhooks" \
+    -H 'Content-Type: application/json' -H 'X-GitHub-Event: registry_package' \
+    -H "X-GitHub-Delivery: check-$run_id" -H "X-Hub-Signature-256: $signature" --data-binary @"$body")
+fi
 [ "$check" = 202 ] || { log "a signed delivery got HTTP $check, not 202"; exit 1; }
 sleep 2   # let the start-up GitHub calls fail and the check delivery settle
 
@@ -94,7 +114,7 @@ sleep 2   # let the start-up GitHub calls fail and the check delivery settle
 # counted). Without it the first seconds are spent in the JIT's tier-up.
 if [ "$WARMUP" != 0 ] && [ "$WARMUP" != 0s ]; then
   log "warming up for $WARMUP (not measured)"
-  BENCH_BODY_FILE="$body" BENCH_SIGNATURE="$signature" BENCH_RUN_ID="warmup$run_id" BENCH_ACKED_FILE="$tmp/warmup-acked.txt" \
+  BENCH_BODY_FILE="$body" BENCH_SIGNATURE="$signature" BENCH_SOURCE="$bench_source" BENCH_TOKEN="$token" BENCH_RUN_ID="warmup$run_id" BENCH_ACKED_FILE="$tmp/warmup-acked.txt" \
     timeout 120 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s scripts/bench/ingest.lua "http://127.0.0.1:$PORT" >/dev/null
 fi
 
@@ -107,7 +127,7 @@ hz=$(getconf CLK_TCK)
 server_before=$(cpu_ticks "$server_pid"); busy_before=$(busy_ticks); all_before=$(all_ticks)
 
 log "running wrk"
-BENCH_BODY_FILE="$body" BENCH_SIGNATURE="$signature" BENCH_RUN_ID="$run_id" BENCH_ACKED_FILE="$tmp/acked.txt" \
+BENCH_BODY_FILE="$body" BENCH_SIGNATURE="$signature" BENCH_SOURCE="$bench_source" BENCH_TOKEN="$token" BENCH_RUN_ID="$run_id" BENCH_ACKED_FILE="$tmp/acked.txt" \
   timeout $(( seconds + 60 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
   -s scripts/bench/ingest.lua "http://127.0.0.1:$PORT" | tee "$tmp/wrk.txt"
 
@@ -115,7 +135,7 @@ server_cpu=$(( $(cpu_ticks "$server_pid") - server_before )); busy=$(( $(busy_ti
 
 # The background worker keeps processing what was stored; show how far behind ingest it is.
 q() { sqlite3 -readonly "$db" "$1"; }
-log "right after wrk: jobs waiting $(q 'SELECT COUNT(*) FROM jobs;'), deliveries by status: $(q "SELECT group_concat(status || '=' || n, ' ') FROM (SELECT status, COUNT(*) AS n FROM deliveries WHERE id LIKE 'bench-$run_id-%' GROUP BY status);")"
+log "right after wrk: jobs waiting $(q 'SELECT COUNT(*) FROM jobs;'), deliveries by status: $(q "SELECT group_concat(status || '=' || n, ' ') FROM (SELECT status, COUNT(*) AS n FROM deliveries WHERE id LIKE '$id_prefix%' GROUP BY status);")"
 
 if [ "$DRAIN_SECONDS" -gt 0 ]; then
   settled() { q "SELECT COUNT(*) FROM deliveries WHERE status <> 'pending';"; }
@@ -128,7 +148,7 @@ wait "$server_pid" 2>/dev/null || true
 server_pid=""
 
 sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
-stored=$(q "SELECT COUNT(*) FROM deliveries WHERE id LIKE 'bench-$run_id-%';")
+stored=$(q "SELECT COUNT(*) FROM deliveries WHERE id LIKE '$id_prefix%';")
 rows=$(q 'SELECT COUNT(*) FROM deliveries;')
 acked=$(wc -l <"$tmp/acked.txt")
 lost=$(sqlite3 "$db" <<SQL

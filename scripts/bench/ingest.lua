@@ -7,6 +7,10 @@
 -- BENCH_ACKED_FILE so the caller can check that every acknowledged delivery was stored.
 --
 -- Environment: BENCH_BODY_FILE, BENCH_SIGNATURE (sha256=<hex>), BENCH_RUN_ID, BENCH_ACKED_FILE.
+--
+-- With BENCH_SOURCE=<name> it posts to a registry source instead (/api/registries/<name>) with
+-- BENCH_TOKEN as its Bearer credential. Registries have no delivery header: the bridge takes the
+-- event id from the body, so every request gets its own by replacing __ID__ in the body.
 
 local threads = {}
 local next_thread = 0
@@ -21,24 +25,39 @@ function init(args)
    local file = assert(io.open(os.getenv("BENCH_BODY_FILE"), "rb"))
    body = file:read("*a")
    file:close()
-   signature = assert(os.getenv("BENCH_SIGNATURE"), "BENCH_SIGNATURE is not set")
+   signature = os.getenv("BENCH_SIGNATURE") or ""
    prefix = "bench-" .. assert(os.getenv("BENCH_RUN_ID"), "BENCH_RUN_ID is not set") .. "-" .. thread_id .. "-"
    counter = 0
    acked = {}
    acked_count = 0
    statuses = {}
-   headers = {
-      ["Content-Type"] = "application/json",
-      ["User-Agent"] = "GitHub-Hookshot/bench",
-      ["X-GitHub-Event"] = "registry_package",
-      ["X-Hub-Signature-256"] = signature,
-   }
+   source = os.getenv("BENCH_SOURCE")
+   if source and source ~= "" then
+      path = "/api/registries/" .. source
+      headers = {
+         ["Content-Type"] = "application/vnd.docker.distribution.events.v1+json",
+         ["User-Agent"] = "Go-http-client/1.1",
+         ["Authorization"] = "Bearer " .. assert(os.getenv("BENCH_TOKEN"), "BENCH_TOKEN is not set"),
+      }
+   else
+      source = nil
+      path = "/api/github/webhooks"
+      headers = {
+         ["Content-Type"] = "application/json",
+         ["User-Agent"] = "GitHub-Hookshot/bench",
+         ["X-GitHub-Event"] = "registry_package",
+         ["X-Hub-Signature-256"] = signature,
+      }
+   end
 end
 
 function request()
    counter = counter + 1
+   if source then
+      return wrk.format("POST", path, headers, (string.gsub(body, "__ID__", prefix .. counter)))
+   end
    headers["X-GitHub-Delivery"] = prefix .. counter
-   return wrk.format("POST", "/api/github/webhooks", headers, body)
+   return wrk.format("POST", path, headers, body)
 end
 
 function response(status, _, response_body)
