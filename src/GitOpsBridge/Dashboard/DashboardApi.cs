@@ -33,6 +33,7 @@ internal static partial class DashboardApi
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder, string dataDirectory)
     {
         builder.Services.AddDashboardAuth(dataDirectory);
+        builder.Services.AddSingleton<LoginThrottle>();
         return builder;
     }
 
@@ -122,12 +123,21 @@ internal static partial class DashboardApi
             : Page(DashboardPages.Login(null, LocalReturn(@return), Csrf(context, antiforgery)));
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext context, IAntiforgery antiforgery, ILoggerFactory loggers)
+    private static async Task<IResult> LoginAsync(HttpContext context, IAntiforgery antiforgery, LoginThrottle throttle, ILoggerFactory loggers)
     {
         var token = await DashboardAuth.AdminTokenAsync(context);
         if (token is null)
         {
             return Page(DashboardPages.Disabled(), StatusCodes.Status403Forbidden);
+        }
+
+        var address = context.Connection.RemoteIpAddress;
+        if (throttle.RetryAfter(address) is { } wait)
+        {
+            // Checked before the token is compared, so a guess in the blocked window tells nothing.
+            context.Response.Headers.RetryAfter = ((int)wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page(DashboardPages.Message("Too many attempts",
+                $"Too many wrong tokens came from your address. Try again in {(int)wait.TotalSeconds} seconds."), StatusCodes.Status429TooManyRequests);
         }
 
         if (await FormAsync(context, antiforgery) is not { } form)
@@ -138,7 +148,8 @@ internal static partial class DashboardApi
         var returnUrl = LocalReturn(form["return"].ToString());
         if (!DashboardAuth.Matches(form["token"].ToString(), token))
         {
-            Log.LoginFailed(loggers.CreateLogger("GitOpsBridge.Dashboard"), context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            throttle.Failed(address);
+            Log.LoginFailed(loggers.CreateLogger("GitOpsBridge.Dashboard"), address?.ToString() ?? "unknown");
             return Page(DashboardPages.Login("That is not the admin token.", returnUrl, Csrf(context, antiforgery)), StatusCodes.Status401Unauthorized);
         }
 

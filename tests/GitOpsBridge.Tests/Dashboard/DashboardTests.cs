@@ -79,6 +79,24 @@ public sealed class DashboardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Login_TooManyWrongTokens_RefusesEvenTheRightOneWith429AndRetryAfter()
+    {
+        using var session = new DashboardSession(_bridge.BaseAddress);
+        for (var i = 0; i < LoginThrottle.MaxFailures; i++)
+        {
+            using var wrong = await session.LoginAsync($"guess-{i}");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var blocked = await session.LoginAsync(BridgeServer.AdminToken);
+        using var after = await session.Client.GetAsync("/dashboard");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.InRange(blocked.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), LoginThrottle.Window);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
     public async Task Logout_WithItsForm_EndsTheSession()
     {
         using var session = new DashboardSession(_bridge.BaseAddress);
