@@ -393,22 +393,7 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
     internal static string RepositoryJobKey(long installationId, string repository) =>
         installationId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + repository;
 
-    private static RepositoryConfig? TryParseConfig(RepositoryRecord repo)
-    {
-        if (repo.ConfigYaml is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return ConfigParser.Parse(repo.ConfigYaml);
-        }
-        catch (ConfigException)
-        {
-            return null;
-        }
-    }
+    private static RepositoryConfig? TryParseConfig(RepositoryRecord repo) => ParsedConfigs.Get(repo.Repository, repo.ConfigYaml);
 
     private static string? Text(JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
