@@ -77,7 +77,7 @@ public static class MergePolicy
 
     /// <summary>Evaluates the policy.</summary>
     /// <param name="checks">Check runs and commit statuses of the head commit (the bridge's own policy check run is ignored).</param>
-    /// <param name="reviews">All submitted reviews, in any order.</param>
+    /// <param name="reviews">All submitted reviews, in the order GitHub lists them (submission order; it breaks ties of time).</param>
     /// <param name="minApprovals">Approvals required (0 for none).</param>
     /// <param name="downgrade">Whether the pull request lowers a version (a person must merge that).</param>
     /// <returns>The verdict.</returns>
@@ -86,7 +86,7 @@ public static class MergePolicy
 
     /// <summary>Evaluates the policy with the base branch's required checks and other reasons not to merge.</summary>
     /// <param name="checks">Check runs and commit statuses of the head commit (the bridge's own policy check run is ignored).</param>
-    /// <param name="reviews">All submitted reviews, in any order.</param>
+    /// <param name="reviews">All submitted reviews, in the order GitHub lists them (submission order; it breaks ties of time).</param>
     /// <param name="minApprovals">Approvals required (0 for none).</param>
     /// <param name="downgrade">Whether the pull request lowers a version (a person must merge that).</param>
     /// <param name="requiredChecks">
@@ -132,9 +132,12 @@ public static class MergePolicy
 
         // A reviewer's latest approving or change-requesting review is their word; comments do not
         // change it and a dismissal withdraws it, as on GitHub.
-        var latest = reviews.Where(r => r.State is "APPROVED" or "CHANGES_REQUESTED" or "DISMISSED")
-            .GroupBy(r => r.Login, StringComparer.OrdinalIgnoreCase)
-            .Select(g => g.MaxBy(r => r.SubmittedAt)!)
+        // GitHub gives times to the second, so two reviews of one person can tie: the later listed
+        // (GitHub lists them in submission order) is the newer.
+        var latest = reviews.Select((r, i) => (Review: r, Order: i))
+            .Where(r => r.Review.State is "APPROVED" or "CHANGES_REQUESTED" or "DISMISSED")
+            .GroupBy(r => r.Review.Login, StringComparer.OrdinalIgnoreCase)
+            .Select(g => g.MaxBy(r => (r.Review.SubmittedAt, r.Order)).Review)
             .ToList();
         var requesting = latest.Where(r => r.State == "CHANGES_REQUESTED").Select(r => "@" + r.Login).Order(StringComparer.Ordinal).ToList();
         if (requesting.Count > 0)

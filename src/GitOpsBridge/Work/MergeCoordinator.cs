@@ -120,10 +120,7 @@ internal sealed partial class MergeCoordinator(IBridgeStore store, IGitHubApi gi
 
         await MarkMergedAsync(ours, cancellationToken);
         Log.Merged(logger, number, target.Repository, name);
-        var approvals = reviews.Where(r => r.SubmittedAt is not null).GroupBy(r => r.Login, StringComparer.OrdinalIgnoreCase)
-            .Count(g => g.MaxBy(r => r.SubmittedAt)!.State == "APPROVED");
-        return new MergeAttempt(DeliveryStatus.Done, Merged,
-            $"merged #{number} ({name}) as {commit[..Math.Min(7, commit.Length)]}: checks green, {approvals} approval{(approvals == 1 ? "" : "s")}, nothing requests changes");
+        return new MergeAttempt(DeliveryStatus.Done, Merged, $"merged #{number} ({name}) as {commit[..Math.Min(7, commit.Length)]}: the merge policy holds");
     }
 
     /// <summary>What keeps the bridge from merging whatever the checks and reviews say: a hold, a freeze, a draft, a conflict, a downgrade.</summary>
@@ -134,7 +131,7 @@ internal sealed partial class MergeCoordinator(IBridgeStore store, IGitHubApi gi
         var controls = await store.GetTargetControlsAsync(target, cancellationToken);
         if (controls.FirstOrDefault(c => c.Kind == TargetControlKinds.Held) is { } hold)
         {
-            blockers.Add($"{env.Name} is on hold{(hold.Actor is null ? "" : $" by @{hold.Actor}")}; /gitops-bridge release lets it merge");
+            blockers.Add($"{env.Name} is on hold{(hold.Actor is null ? "" : $" by @{hold.Actor}")} (/gitops-bridge release lets it merge)");
         }
 
         try
@@ -142,8 +139,8 @@ internal sealed partial class MergeCoordinator(IBridgeStore store, IGitHubApi gi
             if (FreezeCalendar.Evaluate(env.Freeze, time.GetUtcNow()) is { Frozen: true } freeze)
             {
                 blockers.Add(freeze.EndsAt is { } end
-                    ? $"{env.Name} is frozen until {end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC; nothing is merged during a freeze"
-                    : $"{env.Name} is frozen with no end in sight; nothing is merged during a freeze");
+                    ? $"{env.Name} is frozen until {end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC (nothing is merged during a freeze)"
+                    : $"{env.Name} is frozen with no end in sight (nothing is merged during a freeze)");
             }
         }
         catch (FreezeCalendarException ex)
@@ -153,7 +150,7 @@ internal sealed partial class MergeCoordinator(IBridgeStore store, IGitHubApi gi
 
         if (pull.Draft)
         {
-            blockers.Add("it is a draft; mark it ready for review");
+            blockers.Add("it is a draft (mark it ready for review)");
         }
 
         if (pull.Mergeable == false)
@@ -164,7 +161,7 @@ internal sealed partial class MergeCoordinator(IBridgeStore store, IGitHubApi gi
         var downgrades = await DowngradesAsync(target, config, env, controls, cancellationToken);
         if (downgrades.Count > 0)
         {
-            blockers.Add($"it lowers a version ({string.Join("; ", downgrades)}); a person merges downgrades, or /gitops-bridge pin makes one intentional");
+            blockers.Add($"it lowers a version ({string.Join(" / ", downgrades)}): a person merges downgrades, or /gitops-bridge pin makes one intentional");
         }
 
         return blockers;

@@ -125,4 +125,12 @@ public sealed class MergePolicyTests
         Assert.Equal(["the target is on hold", "1 more approving review (0 of 1)"], verdict.Missing);
         Assert.Equal("action_required", verdict.Conclusion);
     }
+
+    [Fact]
+    public void Evaluate_SameReviewerTwiceInOneSecond_TheLaterListedCounts()
+    {
+        var verdict = MergePolicy.Evaluate([], [Review("bob", "CHANGES_REQUESTED", 3), Review("bob", "APPROVED", 3)], 1, false);
+
+        Assert.True(verdict.Holds);
+    }
 }
