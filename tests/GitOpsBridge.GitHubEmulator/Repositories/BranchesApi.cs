@@ -1,4 +1,5 @@
 using GitOpsBridge.GitHubEmulator.Http;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -7,9 +8,15 @@ namespace GitOpsBridge.GitHubEmulator.Repositories;
 /// <summary>A branch with its protection's required status checks (repos/get-branch).</summary>
 internal static class BranchesApi
 {
+    /// <summary>
+    /// A branch name may hold slashes, so it is a catch-all; one that must not be empty, or
+    /// <c>GET /repos/{owner}/{repo}/branches</c> (repos/list-branches, not emulated) would land here.
+    /// </summary>
     public static void MapBranchesApi(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGitHub(GitHubRoutes.GetBranch, Authentication.InstallationToken,
-            c => GetAsync(c, c.State(), c.Json(), c.Value("owner"), c.Value("repo"), c.Value("branch")), catchAll: "branch");
+        endpoints.MapMethods("/repos/{owner}/{repo}/branches/{**branch:required}", ["GET"], async context =>
+                await (await GetAsync(context, context.State(), context.Json(), context.Value("owner"), context.Value("repo"), context.Value("branch")).ConfigureAwait(false))
+                    .ExecuteAsync(context).ConfigureAwait(false))
+            .WithMetadata(new EmulatorRoute(GitHubRoutes.GetBranch, Authentication.InstallationToken));
 
     private static async Task<IResult> GetAsync(HttpContext context, EmulatorState state, Representations json, string owner, string repo, string branch)
     {
