@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GitOpsBridge.Core.Merging;
+using GitOpsBridge.GitHub;
 using GitOpsBridge.Secrets;
 using GitOpsBridge.Storage;
 
@@ -20,8 +21,17 @@ internal sealed partial class DeliveryProcessor
             return "";
         }
 
-        var attempt = await merges.EvaluateAsync(ours, cancellationToken);
-        return attempt.Code == MergeCoordinator.Merged ? $"; {attempt.Reason}" : $"; the bridge merges it once its merge policy holds ({attempt.Reason})";
+        try
+        {
+            var attempt = await merges.EvaluateAsync(ours, cancellationToken);
+            return attempt.Code == MergeCoordinator.Merged ? $"; {attempt.Reason}" : $"; the bridge merges it once its merge policy holds ({attempt.Reason})";
+        }
+        catch (Exception ex) when (ex is GitHubApiException or GitHubRateLimitedException)
+        {
+            // The pull request is published; failing here would only rebuild it. The next check,
+            // status or review event evaluates the policy again.
+            return $"; the bridge merges it once its merge policy holds (not evaluated now: {ex.Message})";
+        }
     }
 
     private async Task ProcessCheckRunAsync(string deliveryId, long installationId, JsonElement root, CancellationToken cancellationToken)

@@ -130,6 +130,24 @@ public abstract class BridgeMergeTests
     }
 
     [SkippableFact]
+    public async Task CheckSuiteCompletedOnTheBridgesBranch_Merges_OnAnotherCommit_KeepsTheCiPath()
+    {
+        await using var s = await StartAsync(minApprovals: 0);
+        s.GitHub.SetRequiredStatusChecks(Owner, Name, "main", "ci/e2e");
+        await s.PushImageAsync("hello-world-npm", "1.5.0", "hello-150");
+        var pr = s.SinglePullRequest("open");
+        s.GitHub.AddCheckRun(Owner, Name, pr.HeadSha, "ci/e2e", "completed", "success");
+
+        var elsewhere = await CheckSuiteCompletedAsync(s, "feature/x", [], "suite-elsewhere");
+        var suite = await CheckSuiteCompletedAsync(s, pr.Head, [pr.Number], "suite");
+
+        Assert.DoesNotContain(elsewhere.GetProperty("reasonCode").GetString(), new[] { "not-ours", MergeCoordinator.Merged, MergeCoordinator.PolicyNotMet });
+        Assert.Equal(("done", MergeCoordinator.Merged), LifecycleScenario.StatusOf(suite));
+        Assert.True(Assert.Single(s.GitHub.GetPullRequests(Owner, Name)).Merged);
+        s.GitHub.AssertNoSpecViolations();
+    }
+
+    [SkippableFact]
     public async Task BaseMovedAboveTheProposedVersion_Downgrade_NotMergedAndNamed()
     {
         await using var s = await StartAsync(minApprovals: 0);
@@ -242,6 +260,28 @@ public abstract class BridgeMergeTests
             ["sender"] = new JsonObject { ["login"] = "ci-app[bot]", ["type"] = "Bot" },
         });
         await s.Bridge.PostAsync("check_run", body.ToJsonString(), deliveryId);
+        return await s.Bridge.WaitForDeliveryAsync(deliveryId);
+    }
+
+    /// <summary>A CI app's check suite completed on a branch, as GitHub sends it; waits until it settles.</summary>
+    private static async Task<JsonElement> CheckSuiteCompletedAsync(LifecycleScenario s, string branch, int[] numbers, string deliveryId)
+    {
+        var body = Envelope(s, new JsonObject
+        {
+            ["action"] = "completed",
+            ["check_suite"] = new JsonObject
+            {
+                ["id"] = 77,
+                ["head_branch"] = branch,
+                ["head_sha"] = new string('a', 40),
+                ["status"] = "completed",
+                ["conclusion"] = "success",
+                ["app"] = new JsonObject { ["slug"] = "ci-app", ["name"] = "CI App" },
+                ["pull_requests"] = new JsonArray([.. numbers.Select(n => (JsonNode)new JsonObject { ["number"] = n })]),
+            },
+            ["sender"] = new JsonObject { ["login"] = "ci-app[bot]", ["type"] = "Bot" },
+        });
+        await s.Bridge.PostAsync("check_suite", body.ToJsonString(), deliveryId);
         return await s.Bridge.WaitForDeliveryAsync(deliveryId);
     }
 
