@@ -21,10 +21,12 @@ public abstract class BridgeMergeTests
 
     protected abstract Task<Dictionary<string, string?>> StorageSettingsAsync();
 
-    private async Task<LifecycleScenario> StartAsync(int minApprovals)
+    private async Task<LifecycleScenario> StartAsync(int minApprovals, bool helloOnly = false)
     {
+        // With one image in dev a pin names a version of it.
+        var config = helloOnly ? LifecycleScenario.Config.Replace("      - { path: envs/dev/web.yaml, helm: { image: web, path: image } }", "", StringComparison.Ordinal) : LifecycleScenario.Config;
         var s = await LifecycleScenario.StartAsync(await StorageSettingsAsync(),
-            config: LifecycleScenario.Config + $"\n    pullRequest: {{ autoMerge: squash, minApprovals: {minApprovals} }}\n");
+            config: config.TrimEnd() + $"\n    pullRequest: {{ autoMerge: squash, minApprovals: {minApprovals} }}\n");
         s.GitHub.SetAllowAutoMerge(Owner, Name, false);
         return s;
     }
@@ -165,6 +167,28 @@ public abstract class BridgeMergeTests
         Assert.Contains("it lowers a version", PolicyRun(s).Summary, StringComparison.Ordinal);
         Assert.Equal("action_required", PolicyRun(s).Conclusion);
         Assert.False(s.SinglePullRequest("open").Merged);
+        s.GitHub.AssertNoSpecViolations();
+    }
+
+    [SkippableFact]
+    public async Task PinnedLowerVersion_IntentionalDowngrade_MergedOnceGreen()
+    {
+        await using var s = await StartAsync(minApprovals: 0, helloOnly: true);
+        s.GitHub.SetRequiredStatusChecks(Owner, Name, "main", "ci/e2e");
+        s.GitHub.SetCollaboratorRole(Owner, Name, "octo-writer", "write");
+        await s.PushImageAsync("hello-world-npm", "1.5.0", "hello-150");
+        var pr = s.SinglePullRequest("open");
+
+        var pinned = await s.CommentAsync(pr.Number, "octo-writer", "/gitops-bridge pin 1.3.0", "pin");
+        Assert.Contains("tag: 1.3.0", await s.WaitForFileAsync(pr.Head, Hello, "tag: 1.3.0"), StringComparison.Ordinal);
+        var head = (await s.GitHub.GetBranchShaAsync(Owner, Name, pr.Head))!;
+        s.GitHub.AddCommitStatus(Owner, Name, head, "ci/e2e", "success");
+        await StatusAsync(s, pr with { HeadSha = head }, "ci/e2e", "success", "status-green");
+
+        Assert.Equal(("done", "pinned"), LifecycleScenario.StatusOf(pinned));
+        Assert.True(await WaitForMergedAsync(s));
+        Assert.Contains("tag: 1.3.0", (await s.GitHub.ReadFilesAsync(Owner, Name, "main"))[Hello], StringComparison.Ordinal);
+        Assert.DoesNotContain("lowers a version", PolicyRun(s).Summary, StringComparison.Ordinal);
         s.GitHub.AssertNoSpecViolations();
     }
 
