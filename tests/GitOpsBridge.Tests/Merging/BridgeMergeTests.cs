@@ -134,10 +134,8 @@ public abstract class BridgeMergeTests
     [SkippableFact]
     public async Task CheckSuiteCompletedOnTheBridgesBranch_Merges_OnAnotherCommit_KeepsTheCiPath()
     {
-        await using var s = await StartAsync(minApprovals: 0);
-        s.GitHub.SetRequiredStatusChecks(Owner, Name, "main", "ci/e2e");
-        await s.PushImageAsync("hello-world-npm", "1.5.0", "hello-150");
-        var pr = s.SinglePullRequest("open");
+        var (s, pr) = await OpenAwaitingE2eAsync();
+        await using var _ = s;
         s.GitHub.AddCheckRun(Owner, Name, pr.HeadSha, "ci/e2e", "completed", "success");
 
         var elsewhere = await CheckSuiteCompletedAsync(s, "feature/x", [], "suite-elsewhere");
@@ -152,10 +150,8 @@ public abstract class BridgeMergeTests
     [SkippableFact]
     public async Task BaseMovedAboveTheProposedVersion_Downgrade_NotMergedAndNamed()
     {
-        await using var s = await StartAsync(minApprovals: 0);
-        s.GitHub.SetRequiredStatusChecks(Owner, Name, "main", "ci/e2e");
-        await s.PushImageAsync("hello-world-npm", "1.5.0", "hello-150");
-        var pr = s.SinglePullRequest("open");
+        var (s, pr) = await OpenAwaitingE2eAsync();
+        await using var _ = s;
 
         // A person deploys a newer version by hand: the bridge's 1.5.0 would now lower it.
         await s.GitHub.CommitAsync(Owner, Name, "main", new Dictionary<string, string?> { [Hello] = "image:\n  repository: ghcr.io/codertocat/hello-world-npm\n  tag: 1.6.0\n" });
@@ -173,11 +169,9 @@ public abstract class BridgeMergeTests
     [SkippableFact]
     public async Task PinnedLowerVersion_IntentionalDowngrade_MergedOnceGreen()
     {
-        await using var s = await StartAsync(minApprovals: 0, helloOnly: true);
-        s.GitHub.SetRequiredStatusChecks(Owner, Name, "main", "ci/e2e");
+        var (s, pr) = await OpenAwaitingE2eAsync(helloOnly: true);
+        await using var _ = s;
         s.GitHub.SetCollaboratorRole(Owner, Name, "octo-writer", "write");
-        await s.PushImageAsync("hello-world-npm", "1.5.0", "hello-150");
-        var pr = s.SinglePullRequest("open");
 
         var pinned = await s.CommentAsync(pr.Number, "octo-writer", "/gitops-bridge pin 1.3.0", "pin");
         Assert.Contains("tag: 1.3.0", await s.WaitForFileAsync(pr.Head, Hello, "tag: 1.3.0"), StringComparison.Ordinal);
@@ -230,6 +224,15 @@ public abstract class BridgeMergeTests
         Assert.Equal(("ignored", "not-ours"), LifecycleScenario.StatusOf(otherReview));
         Assert.Equal(("ignored", "not-ours"), LifecycleScenario.StatusOf(otherStatus));
         Assert.Equal(("ignored", "own-check-run"), LifecycleScenario.StatusOf(own));
+    }
+
+    /// <summary>A bridge PR for hello 1.5.0 that waits for the required status check <c>ci/e2e</c>.</summary>
+    private async Task<(LifecycleScenario S, EmulatedPullRequest Pr)> OpenAwaitingE2eAsync(bool helloOnly = false)
+    {
+        var s = await StartAsync(minApprovals: 0, helloOnly);
+        s.GitHub.SetRequiredStatusChecks(Owner, Name, "main", "ci/e2e");
+        await s.PushImageAsync("hello-world-npm", "1.5.0", "hello-150");
+        return (s, s.SinglePullRequest("open"));
     }
 
     private static async Task<bool> WaitForMergedAsync(LifecycleScenario s)
