@@ -83,6 +83,15 @@ public sealed record EmulatedPullRequest
 
     /// <summary>When it was closed, if closed.</summary>
     public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>When it was merged, if merged (it is then closed too).</summary>
+    public DateTimeOffset? MergedAt { get; init; }
+
+    /// <summary>The commit its merge made on the base branch, if merged.</summary>
+    public string? MergeCommitSha { get; init; }
+
+    /// <summary>Whether it was merged.</summary>
+    public bool Merged => MergedAt is not null;
 }
 
 /// <summary>An issue or pull request comment.</summary>

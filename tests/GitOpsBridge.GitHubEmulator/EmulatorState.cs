@@ -60,6 +60,9 @@ internal sealed class EmulatorState(GitHubEmulatorOptions options, AppIdentity a
     public Dictionary<string, ManifestRecord> Manifests { get; } = new(StringComparer.Ordinal);
     public GraphQl.AutoMergeBook AutoMerge { get; } = new();
 
+    /// <summary>Commit statuses, reviews, check run times and required status checks, for merging.</summary>
+    public Repositories.MergeBook Merging { get; } = new();
+
     /// <summary>Test seam: rewrites a response body (by route key) before it is validated, to prove validation catches a bad one.</summary>
     public Func<string, byte[], byte[]>? ResponseTamper { get; set; }
 
@@ -184,6 +187,15 @@ internal sealed class PullRequestRecord
 
     public DateTimeOffset? ClosedAt { get; set; }
 
+    /// <summary>When it was merged through <c>PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge</c>.</summary>
+    public DateTimeOffset? MergedAt { get; set; }
+
+    /// <summary>The commit the merge made on the base branch.</summary>
+    public string? MergeCommitSha { get; set; }
+
+    /// <summary>Who merged it.</summary>
+    public string? MergedBy { get; set; }
+
     public EmulatedPullRequest ToEmulated() => new()
     {
         Number = Number,
@@ -202,6 +214,8 @@ internal sealed class PullRequestRecord
         CreatedAt = CreatedAt,
         UpdatedAt = UpdatedAt,
         ClosedAt = ClosedAt,
+        MergedAt = MergedAt,
+        MergeCommitSha = MergeCommitSha,
     };
 }
 

@@ -154,6 +154,9 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         app.MapIssuesApi();
         app.MapCollaboratorsApi();
         app.MapCheckRunsApi();
+        app.MapCommitChecksApi();
+        app.MapMergeApi();
+        app.MapBranchesApi();
         app.MapHooksApi();
         app.MapGitSmartHttp();
         app.MapGraphQlApi();

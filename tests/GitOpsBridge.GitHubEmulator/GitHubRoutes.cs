@@ -87,5 +87,26 @@ public static class GitHubRoutes
     /// <summary>GitHub's GraphQL endpoint (also served at <c>/api/graphql</c>).</summary>
     public const string GraphQl = "POST /graphql";
 
+    /// <summary>pulls/merge.</summary>
+    public const string MergePullRequest = "PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge";
+
+    /// <summary>pulls/list-reviews.</summary>
+    public const string ListReviews = "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews";
+
+    /// <summary>checks/list-for-ref.</summary>
+    public const string ListCheckRunsForRef = "GET /repos/{owner}/{repo}/commits/{ref}/check-runs";
+
+    /// <summary>checks/update.</summary>
+    public const string UpdateCheckRun = "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}";
+
+    /// <summary>repos/get-combined-status-for-ref.</summary>
+    public const string GetCombinedStatus = "GET /repos/{owner}/{repo}/commits/{ref}/status";
+
+    /// <summary>repos/create-commit-status.</summary>
+    public const string CreateCommitStatus = "POST /repos/{owner}/{repo}/statuses/{sha}";
+
+    /// <summary>repos/get-branch.</summary>
+    public const string GetBranch = "GET /repos/{owner}/{repo}/branches/{branch}";
+
     internal static bool IsGit(string route) => route.Contains(".git/", StringComparison.Ordinal);
 }

@@ -77,16 +77,33 @@ public static class MergePolicy
 
     /// <summary>Evaluates the policy.</summary>
     /// <param name="checks">Check runs and commit statuses of the head commit (the bridge's own policy check run is ignored).</param>
-    /// <param name="reviews">All submitted reviews, in any order.</param>
+    /// <param name="reviews">All submitted reviews, in the order GitHub lists them (submission order; it breaks ties of time).</param>
     /// <param name="minApprovals">Approvals required (0 for none).</param>
     /// <param name="downgrade">Whether the pull request lowers a version (a person must merge that).</param>
     /// <returns>The verdict.</returns>
-    public static MergePolicyVerdict Evaluate(IEnumerable<MergeCheck> checks, IEnumerable<MergeReview> reviews, int minApprovals, bool downgrade)
+    public static MergePolicyVerdict Evaluate(IEnumerable<MergeCheck> checks, IEnumerable<MergeReview> reviews, int minApprovals, bool downgrade) =>
+        Evaluate(checks, reviews, minApprovals, downgrade, [], []);
+
+    /// <summary>Evaluates the policy with the base branch's required checks and other reasons not to merge.</summary>
+    /// <param name="checks">Check runs and commit statuses of the head commit (the bridge's own policy check run is ignored).</param>
+    /// <param name="reviews">All submitted reviews, in the order GitHub lists them (submission order; it breaks ties of time).</param>
+    /// <param name="minApprovals">Approvals required (0 for none).</param>
+    /// <param name="downgrade">Whether the pull request lowers a version (a person must merge that).</param>
+    /// <param name="requiredChecks">
+    /// The base branch protection's required status check contexts: one that has not reported on the
+    /// head commit yet is awaited, since GitHub would refuse the merge without it.
+    /// </param>
+    /// <param name="blockers">Other reasons, one sentence each, that keep the bridge from merging until something changes (a hold, a freeze, a draft, a conflict).</param>
+    /// <returns>The verdict.</returns>
+    public static MergePolicyVerdict Evaluate(
+        IEnumerable<MergeCheck> checks, IEnumerable<MergeReview> reviews, int minApprovals, bool downgrade, IReadOnlyCollection<string> requiredChecks, IReadOnlyList<string> blockers)
     {
         ArgumentNullException.ThrowIfNull(checks);
         ArgumentNullException.ThrowIfNull(reviews);
-        var missing = new List<string>();
-        var blocked = false;
+        ArgumentNullException.ThrowIfNull(requiredChecks);
+        ArgumentNullException.ThrowIfNull(blockers);
+        var missing = new List<string>(blockers);
+        var blocked = blockers.Count > 0;
 
         // A context reported twice (a re-run) counts by its worst state, so a stale green never hides a red.
         var byName = checks.Where(c => c.Name != CheckRunName)
@@ -107,11 +124,20 @@ public static class MergePolicy
             missing.Add($"checks still running: {string.Join(", ", pending)}");
         }
 
+        var unreported = requiredChecks.Where(r => r != CheckRunName && byName.All(c => c.Name != r)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (unreported.Count > 0)
+        {
+            missing.Add($"required checks not reported yet: {string.Join(", ", unreported)}");
+        }
+
         // A reviewer's latest approving or change-requesting review is their word; comments do not
         // change it and a dismissal withdraws it, as on GitHub.
-        var latest = reviews.Where(r => r.State is "APPROVED" or "CHANGES_REQUESTED" or "DISMISSED")
-            .GroupBy(r => r.Login, StringComparer.OrdinalIgnoreCase)
-            .Select(g => g.MaxBy(r => r.SubmittedAt)!)
+        // GitHub gives times to the second, so two reviews of one person can tie: the later listed
+        // (GitHub lists them in submission order) is the newer.
+        var latest = reviews.Select((r, i) => (Review: r, Order: i))
+            .Where(r => r.Review.State is "APPROVED" or "CHANGES_REQUESTED" or "DISMISSED")
+            .GroupBy(r => r.Review.Login, StringComparer.OrdinalIgnoreCase)
+            .Select(g => g.MaxBy(r => (r.Review.SubmittedAt, r.Order)).Review)
             .ToList();
         var requesting = latest.Where(r => r.State == "CHANGES_REQUESTED").Select(r => "@" + r.Login).Order(StringComparer.Ordinal).ToList();
         if (requesting.Count > 0)

@@ -53,4 +53,29 @@ public interface IGitHubApi
 
     /// <summary>Asks GitHub to deliver a webhook delivery again (App JWT).</summary>
     Task RedeliverAsync(long deliveryId, CancellationToken ct = default);
+
+    /// <summary>A pull request's head, draft and mergeable state, and whether GitHub's auto-merge is on for it.</summary>
+    Task<PullRequestMergeState> GetPullRequestMergeStateAsync(long installationId, string repository, int number, CancellationToken ct = default);
+
+    /// <summary>The required status check contexts of a branch's protection; empty when it has none (or the branch is gone).</summary>
+    Task<IReadOnlyList<string>> GetRequiredStatusChecksAsync(long installationId, string repository, string branch, CancellationToken ct = default);
+
+    /// <summary>The latest check run of each name on a commit (Checks: read).</summary>
+    Task<IReadOnlyList<CheckRunInfo>> ListCheckRunsAsync(long installationId, string repository, string sha, CancellationToken ct = default);
+
+    /// <summary>The latest commit status of each context on a commit (Commit statuses: read).</summary>
+    Task<IReadOnlyList<CommitStatusInfo>> GetCommitStatusesAsync(long installationId, string repository, string sha, CancellationToken ct = default);
+
+    /// <summary>Every submitted review of a pull request, oldest first.</summary>
+    Task<IReadOnlyList<ReviewInfo>> ListReviewsAsync(long installationId, string repository, int number, CancellationToken ct = default);
+
+    /// <summary>Completes an existing check run of the App with the spec's conclusion and output (its annotations are not sent).</summary>
+    Task UpdateCheckRunAsync(long installationId, string repository, long checkRunId, CheckRunSpec spec, CancellationToken ct = default);
+
+    /// <summary>
+    /// Merges a pull request with a method, only if its head is still <paramref name="headSha"/>;
+    /// returns the merge commit. GitHub's refusals come as <see cref="GitHubApiException"/>: 405 (not
+    /// mergeable: closed, draft, conflict, a required check) or 409 (the head moved).
+    /// </summary>
+    Task<string> MergePullRequestAsync(long installationId, string repository, int number, string headSha, GitOpsBridge.Core.Config.MergeMethod method, CancellationToken ct = default);
 }

@@ -110,6 +110,7 @@ internal static class ServiceHost
         services.AddSingleton<IndexReadiness>();
         services.AddRegistryClient(configuration);
         services.AddScoped<DeliveryProcessor>();
+        services.AddScoped<MergeCoordinator>();
         services.AddScoped<TargetReconciler>();
         services.AddScoped<RepositoryIndexer>();
         services.AddHostedService<SetupInitialization>();

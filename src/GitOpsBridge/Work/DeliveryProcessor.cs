@@ -18,7 +18,7 @@ namespace GitOpsBridge.Work;
 /// the same installation that track the image, updates each affected target's desired versions and
 /// queues the target. Tenant isolation holds here: only the delivery's installation is searched.
 /// </summary>
-internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi github, IndexReadiness readiness, SourceCatalog sources, IRegistryClient registry, ISecretProvider secrets, TimeProvider time, ILogger<DeliveryProcessor> logger)
+internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi github, IndexReadiness readiness, SourceCatalog sources, IRegistryClient registry, ISecretProvider secrets, TimeProvider time, ILogger<DeliveryProcessor> logger, MergeCoordinator merges)
 {
     /// <summary>The source of the delivery being processed, for the deliveries counter.</summary>
     private string _source = "github";
@@ -96,7 +96,21 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
                 await ProcessPullRequestReopenedAsync(deliveryId, installationId, root, cancellationToken);
                 return;
             case "check_suite" when action == "completed":
+                if (await TryMergeOnCheckSuiteAsync(deliveryId, installationId, root, cancellationToken))
+                {
+                    return;
+                }
+
                 await ProcessCheckSuiteAsync(deliveryId, installationId, root, cancellationToken);
+                return;
+            case "check_run" when action == "completed":
+                await ProcessCheckRunAsync(deliveryId, installationId, root, cancellationToken);
+                return;
+            case "status":
+                await ProcessStatusAsync(deliveryId, installationId, root, cancellationToken);
+                return;
+            case "pull_request_review" when action is "submitted" or "dismissed":
+                await ProcessPullRequestReviewAsync(deliveryId, installationId, root, action, cancellationToken);
                 return;
             case "repository_dispatch":
                 await ProcessRepositoryDispatchAsync(deliveryId, installationId, root, action, cancellationToken);

@@ -23,6 +23,9 @@ internal sealed partial class TargetReconciler(
     /// <summary>How often the branch is built when the base keeps moving under it; the last build is then kept.</summary>
     internal const int MaxBuilds = 3;
 
+    /// <summary>The outcome clause when the repository refuses GitHub's auto-merge: the bridge's own merge policy takes over.</summary>
+    private const string AutoMergeNotAllowed = "; the repository does not allow auto-merge";
+
     public async Task ReconcileAsync(TargetKey target, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Repository"] = target.Repository, ["Environment"] = target.Environment });
@@ -176,6 +179,10 @@ internal sealed partial class TargetReconciler(
         System.Diagnostics.Activity.Current?.SetTag("pull_request.number", result.Number);
         await RecordLatencyAsync(desired.Where(d => changes.Any(c => c.Image == d)), result.Action, cancellationToken);
         var autoMerge = pr.AutoMerge is { } method ? await EnableAutoMergeAsync(target, result, method, cancellationToken) : "";
+        if (autoMerge == AutoMergeNotAllowed)
+        {
+            autoMerge += await deliveries.MergeAfterPublishAsync(target, cancellationToken);
+        }
 
         foreach (var image in desired)
         {
@@ -216,7 +223,7 @@ internal sealed partial class TargetReconciler(
         catch (GitHubGraphQlException exception) when (exception.AutoMergeNotAllowed)
         {
             Log.AutoMergeRefused(logger, result.Number, exception.Message);
-            return "; the repository does not allow auto-merge";
+            return AutoMergeNotAllowed;
         }
         catch (GitHubGraphQlException exception)
         {

@@ -104,4 +104,33 @@ public sealed class MergePolicyTests
         Assert.True(verdict.Blocked);
         Assert.Equal(["it lowers a version; a person merges downgrades"], verdict.Missing);
     }
+
+    [Fact]
+    public void Evaluate_RequiredCheckNotReported_AwaitedNotBlocked()
+    {
+        var verdict = MergePolicy.Evaluate([MergeCheck.FromCheckRun("build", "completed", "success")], [], 0, false, ["build", "ci/e2e", MergePolicy.CheckRunName], []);
+
+        Assert.False(verdict.Holds);
+        Assert.False(verdict.Blocked);
+        Assert.Equal(["required checks not reported yet: ci/e2e"], verdict.Missing);
+    }
+
+    [Fact]
+    public void Evaluate_Blockers_ListedFirstAndBlock()
+    {
+        var verdict = MergePolicy.Evaluate([], [], 1, false, [], ["the target is on hold"]);
+
+        Assert.False(verdict.Holds);
+        Assert.True(verdict.Blocked);
+        Assert.Equal(["the target is on hold", "1 more approving review (0 of 1)"], verdict.Missing);
+        Assert.Equal("action_required", verdict.Conclusion);
+    }
+
+    [Fact]
+    public void Evaluate_SameReviewerTwiceInOneSecond_TheLaterListedCounts()
+    {
+        var verdict = MergePolicy.Evaluate([], [Review("bob", "CHANGES_REQUESTED", 3), Review("bob", "APPROVED", 3)], 1, false);
+
+        Assert.True(verdict.Holds);
+    }
 }

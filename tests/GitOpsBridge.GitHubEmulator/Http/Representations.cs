@@ -261,8 +261,8 @@ internal sealed partial class Representations(EmulatorState state)
             ["created_at"] = Timestamp(pull.CreatedAt),
             ["updated_at"] = Timestamp(pull.UpdatedAt),
             ["closed_at"] = pull.ClosedAt is { } closed ? Timestamp(closed) : null,
-            ["merged_at"] = null,
-            ["merge_commit_sha"] = null,
+            ["merged_at"] = pull.MergedAt is { } merged ? Timestamp(merged) : null,
+            ["merge_commit_sha"] = pull.MergeCommitSha,
             ["assignee"] = null,
             ["assignees"] = new JsonArray(),
             ["requested_reviewers"] = new JsonArray([.. reviewers.Select(login => (JsonNode)User(login))]),
@@ -287,7 +287,7 @@ internal sealed partial class Representations(EmulatorState state)
 
         if (comparison is not null)
         {
-            json["merged"] = false;
+            json["merged"] = pull.MergedAt is not null;
             json["mergeable"] = pull.State == "open" ? comparison.Mergeable : null;
             json["rebaseable"] = pull.State == "open" ? comparison.Mergeable : null;
             json["mergeable_state"] = pull.State != "open" ? "unknown" : pull.Draft ? "draft" : comparison.Mergeable switch
@@ -296,7 +296,7 @@ internal sealed partial class Representations(EmulatorState state)
                 false => "dirty",
                 null => "unknown",
             };
-            json["merged_by"] = null;
+            json["merged_by"] = pull.MergedBy is { } mergedBy ? User(mergedBy) : null;
             json["comments"] = commentCount;
             json["review_comments"] = 0;
             json["maintainer_can_modify"] = pull.MaintainerCanModify;

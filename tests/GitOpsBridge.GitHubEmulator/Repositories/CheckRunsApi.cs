@@ -47,40 +47,14 @@ internal static class CheckRunsApi
         var annotations = (output?["annotations"] as JsonArray)?.OfType<JsonObject>().Select(a => (JsonObject)a.DeepClone()).ToList() ?? [];
         var run = new EmulatedCheckRun(state.NextId(), name, headSha, status, conclusion,
             output?["title"]?.GetValue<string>(), output?["summary"]?.GetValue<string>(), annotations);
-        var now = Representations.Timestamp(state.Now);
+        var details = new CheckRunDetails(state.Now, status == "completed" ? state.Now : null,
+            body?["external_id"]?.GetValue<string>() ?? "", body?["details_url"]?.GetValue<string>(), state.NextId());
         lock (state.Sync)
         {
             state.CheckRuns.Add((repository, run));
+            state.Merging.CheckRunDetails[run.Id] = details;
         }
 
-        var url = $"{state.ApiRoot}/repos/{repository.FullName}/check-runs/{run.Id}";
-        return GitHubResults.Json(new JsonObject
-        {
-            ["id"] = run.Id,
-            ["node_id"] = Representations.NodeId("CR_", run.Id),
-            ["head_sha"] = headSha,
-            ["external_id"] = body?["external_id"]?.GetValue<string>() ?? "",
-            ["name"] = name,
-            ["url"] = url,
-            ["html_url"] = $"{state.ApiRoot}/{repository.FullName}/runs/{run.Id}",
-            ["details_url"] = body?["details_url"]?.GetValue<string>(),
-            ["status"] = status,
-            ["conclusion"] = conclusion,
-            ["started_at"] = now,
-            ["completed_at"] = status == "completed" ? now : null,
-            ["output"] = new JsonObject
-            {
-                ["title"] = run.Title,
-                ["summary"] = run.Summary,
-                ["text"] = output?["text"]?.GetValue<string>(),
-                ["annotations_count"] = annotations.Count,
-                ["annotations_url"] = $"{url}/annotations",
-            },
-            ["check_suite"] = new JsonObject { ["id"] = state.NextId() },
-
-            // The App itself; the emulator keeps no App owner or settings, so this is not served.
-            ["app"] = null,
-            ["pull_requests"] = new JsonArray(),
-        }, StatusCodes.Status201Created);
+        return GitHubResults.Json(json.CheckRun(repository, run, output?["text"]?.GetValue<string>()), StatusCodes.Status201Created);
     }
 }

@@ -33,7 +33,8 @@ public abstract class AutoMergeTests
     [SkippableFact]
     public async Task AutoMergeConfigured_RepositoryDisallowsIt_PullRequestStandsAndOutcomeSaysWhy()
     {
-        await using var s = await LifecycleScenario.StartAsync(await StorageSettingsAsync(), config: Config);
+        // One approval required: without it the bridge would merge the PR itself at once (BridgeMergeTests).
+        await using var s = await LifecycleScenario.StartAsync(await StorageSettingsAsync(), config: Config.Replace("reviewers: [octocat]", "reviewers: [octocat], minApprovals: 1", StringComparison.Ordinal));
         s.GitHub.SetAllowAutoMerge(LifecycleScenario.Owner, LifecycleScenario.Name, false);
 
         var delivery = await s.PushImageAsync("hello-world-npm", "1.5.0", "hello-150");

@@ -316,7 +316,8 @@ public abstract class ResilienceTests
 
             var readiness = new IndexReadiness();
             readiness.MarkReady();
-            DeliveryProcessor Processor() => new(gate.Store, Mock.Of<IGitHubApi>(), readiness, new SourceCatalog([]), Mock.Of<GitOpsBridge.Registries.IRegistryClient>(), Mock.Of<GitOpsBridge.Secrets.ISecretProvider>(), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance);
+            DeliveryProcessor Processor() => new(gate.Store, Mock.Of<IGitHubApi>(), readiness, new SourceCatalog([]), Mock.Of<GitOpsBridge.Registries.IRegistryClient>(), Mock.Of<GitOpsBridge.Secrets.ISecretProvider>(), TimeProvider.System, NullLogger<DeliveryProcessor>.Instance,
+                new MergeCoordinator(gate.Store, Mock.Of<IGitHubApi>(), Mock.Of<GitOpsBridge.Git.IGitWorkspace>(), Mock.Of<IInstallationTokens>(), TimeProvider.System, NullLogger<MergeCoordinator>.Instance));
 
             var older = Processor().ProcessAsync("older", CancellationToken.None);
             await gate.FirstReadDone.WaitAsync(TimeSpan.FromSeconds(10));
