@@ -152,6 +152,8 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
             }
         }
 
+        await EnqueueQueuedTargetsAsync(deliveryId, cancellationToken);
+
         if ((await store.GetTargetOutcomesAsync(deliveryId, cancellationToken)).Count == 0)
         {
             var (code, reason) = firstSkip ?? (ReasonCodes.NotTracked, "no repository tracks the image");
@@ -295,7 +297,7 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
         // Pending before the job is queued: the reconcile that job runs then sees this outcome, and
         // settles it even when a newer version has replaced this one by then.
         await Outcome(DeliveryStatus.Pending, null, $"queued for {env.Name}");
-        await store.EnqueueAsync(JobKind.Target, TargetKeys.ToJobKey(target), repo.Repository, time.GetUtcNow(), System.Diagnostics.Activity.Current?.TraceId.ToString(), cancellationToken);
+        QueueTarget(target, env);
     }
 
     private async Task ProcessInstallationAsync(string deliveryId, long installationId, string action, JsonElement root, CancellationToken cancellationToken)

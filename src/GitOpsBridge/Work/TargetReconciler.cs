@@ -69,13 +69,15 @@ internal sealed partial class TargetReconciler(
             return;
         }
 
-        // On hold: every version is recorded in the desired state, and published on release.
+        // On hold: every version is recorded in the desired state, and published on release; its
+        // delivery stays pending (held) until the reconcile after release settles it.
         if (controls.FirstOrDefault(c => c.Kind == TargetControlKinds.Held) is { } hold)
         {
             foreach (var image in desired)
             {
                 await RecordIfPendingAsync(image, target, ReasonCodes.Held,
-                    $"{env.Name} is on hold{(hold.Actor is null ? "" : $" by @{hold.Actor}")}: this version is recorded, and published after /gitops-bridge release", cancellationToken);
+                    $"{env.Name} is on hold{(hold.Actor is null ? "" : $" by @{hold.Actor}")}: this version is recorded, and published after /gitops-bridge release", cancellationToken,
+                    DeliveryStatus.Pending);
             }
 
             await SettleSupersededAsync(target, cancellationToken);
