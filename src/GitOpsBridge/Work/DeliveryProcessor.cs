@@ -243,6 +243,12 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
             return;
         }
 
+        if (ConfigPinReason(env, alias) is { } configPin)
+        {
+            await Outcome(DeliveryStatus.Skipped, ReasonCodes.Pinned, configPin);
+            return;
+        }
+
         var image = published.Image;
         var target = new TargetKey(installationId, repo.Repository, env.Branch ?? repo.DefaultBranch ?? "main", env.Name);
         var controls = await store.GetTargetControlsAsync(target, cancellationToken);

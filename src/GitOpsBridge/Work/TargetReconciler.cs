@@ -30,7 +30,8 @@ internal sealed partial class TargetReconciler(
         System.Diagnostics.Activity.Current?.SetTag("target.environment", target.Environment);
         var repo = await store.GetRepositoryAsync(target.Repository, cancellationToken);
         var desired = await store.GetDesiredImagesAsync(target, cancellationToken);
-        if (repo is null || repo.InstallationId != target.InstallationId || repo.ConfigYaml is null || desired.Count == 0)
+        // No desired image may still mean work: the config's pins (environments.<env>.pin).
+        if (repo is null || repo.InstallationId != target.InstallationId || repo.ConfigYaml is null)
         {
             return;
         }
@@ -50,6 +51,13 @@ internal sealed partial class TargetReconciler(
         {
             await store.RemoveDesiredImagesAsync(target, cancellationToken);
             await RecordAsync(desired, target, DeliveryStatus.Skipped, "target-removed", $"the config no longer has the environment {target.Environment}", null, cancellationToken);
+            return;
+        }
+
+        var pinned = new Dictionary<string, TargetControl>(StringComparer.Ordinal);
+        desired = await WithConfigPinsAsync([.. desired], config, env, target, pinned, cancellationToken);
+        if (desired.Count == 0)
+        {
             return;
         }
 
@@ -89,8 +97,10 @@ internal sealed partial class TargetReconciler(
             return;
         }
 
-        var pinned = controls.Where(c => c.Kind == TargetControlKinds.Pinned && desired.Any(d => d.ImageName == c.ImageName && d.Tag == c.Tag))
-            .ToDictionary(c => c.ImageName, StringComparer.Ordinal);
+        foreach (var control in controls.Where(c => c.Kind == TargetControlKinds.Pinned && desired.Any(d => d.ImageName == c.ImageName && d.Tag == c.Tag)))
+        {
+            pinned.TryAdd(control.ImageName, control);
+        }
 
         var defaultBranch = repo.DefaultBranch ?? target.BaseBranch;
         var branch = TargetKeys.BranchFor(target, defaultBranch);
@@ -157,7 +167,7 @@ internal sealed partial class TargetReconciler(
                 await github.DeleteBranchAsync(target.InstallationId, target.Repository, branch, cancellationToken);
             }
 
-            foreach (var image in desired)
+            foreach (var image in desired.Where(d => !IsConfigPin(d)))
             {
                 var skip = skips.GetValueOrDefault(image.DeliveryId);
                 await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent,
@@ -179,7 +189,7 @@ internal sealed partial class TargetReconciler(
         await RecordLatencyAsync(desired.Where(d => changes.Any(c => c.Image == d)), result.Action, cancellationToken);
         var autoMerge = pr.AutoMerge is { } method ? await EnableAutoMergeAsync(target, result, method, cancellationToken) : "";
 
-        foreach (var image in desired)
+        foreach (var image in desired.Where(d => !IsConfigPin(d)))
         {
             var mine = changes.Where(c => c.Image == image).ToList();
             if (mine.Count > 0)
@@ -391,6 +401,12 @@ internal sealed partial class TargetReconciler(
         foreach (var image in desired.Where(d => changes.Any(c => c.Image == d)))
         {
             sb.Append(CultureInfo.InvariantCulture, $"**{ShortName(image.ImageName)}**");
+            if (IsConfigPin(image))
+            {
+                sb.Append(ConfigPinNote(environment, image, Version(changes.First(c => c.Image == image).Change.Old)));
+                continue;
+            }
+
             if (image.Digest is not null)
             {
                 sb.Append(CultureInfo.InvariantCulture, $" · digest `{image.Digest}`");
