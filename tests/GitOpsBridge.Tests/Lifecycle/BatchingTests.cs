@@ -158,6 +158,9 @@ public abstract class BatchingTests
         await s.Bridge.PostAsync("registry_package", s.PackageEvent("hello-world-npm", "1.5.0"), "limited");
         var outcome = await StepUntilOutcomeAsync(s, clock, "limited", o => o.ReasonCode == "rate-limited");
         var delivery = (await s.Store.GetDeliveryAsync("limited"))!;
+
+        // The outcome is written while the job is still leased, then the job is rescheduled.
+        await StepUntilAsync(clock, async () => (await s.Store.ListJobsAsync(10)).Any(j => j.Kind == JobKind.Target && j.LastError is not null), TimeSpan.Zero);
         var job = Assert.Single(await s.Store.ListJobsAsync(10), j => j.Kind == JobKind.Target);
         var retryAt = job.NotBefore.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 
