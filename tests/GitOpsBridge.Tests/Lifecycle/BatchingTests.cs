@@ -77,6 +77,9 @@ public abstract class BatchingTests
             var (package, tag) = pushes[i];
             await s.Bridge.PostAsync("registry_package", s.PackageEvent(package, tag), $"burst-{i}");
             outcomes.Add(await StepUntilOutcomeAsync(s, clock, $"burst-{i}", o => o.ReasonCode == "batched"));
+
+            // The pending outcome is written before the target is queued; the delivery's job ends after.
+            await StepUntilAsync(clock, async () => (await s.Store.ListJobsAsync(10)).All(j => j.Kind == JobKind.Target), TimeSpan.Zero);
             var job = Assert.Single(await s.Store.ListJobsAsync(10), j => j.Kind == JobKind.Target);
             due ??= job.NotBefore;
             Assert.Equal(due, job.NotBefore);
@@ -94,8 +97,8 @@ public abstract class BatchingTests
         Assert.Equal(0, s.GitHub.GitCalls[GitHubRoutes.GitReceivePack]);
         Assert.Empty(s.GitHub.GetPullRequests(LifecycleScenario.Owner, LifecycleScenario.Name));
 
-        await StepUntilAsync(clock, async () => (await s.Store.GetDeliveryAsync("burst-4"))?.Status != DeliveryStatus.Pending
-            && (await s.Store.GetDeliveryAsync("burst-3"))?.Status != DeliveryStatus.Pending);
+        // The reconcile records the published versions first, then settles the superseded ones.
+        await StepUntilAsync(clock, async () => (await s.Store.ListDeliveriesAsync(20)).Count(d => d.Id.StartsWith("burst-", StringComparison.Ordinal) && d.Status != DeliveryStatus.Pending) == pushes.Length);
 
         Assert.Equal(1, s.GitHub.GitCalls[GitHubRoutes.GitReceivePack]);
         var pr = s.SinglePullRequest("open");
@@ -157,10 +160,10 @@ public abstract class BatchingTests
 
         await s.Bridge.PostAsync("registry_package", s.PackageEvent("hello-world-npm", "1.5.0"), "limited");
         var outcome = await StepUntilOutcomeAsync(s, clock, "limited", o => o.ReasonCode == "rate-limited");
-        var delivery = (await s.Store.GetDeliveryAsync("limited"))!;
 
-        // The outcome is written while the job is still leased, then the job is rescheduled.
+        // The outcomes are written while the job is still leased, then the job is rescheduled.
         await StepUntilAsync(clock, async () => (await s.Store.ListJobsAsync(10)).Any(j => j.Kind == JobKind.Target && j.LastError is not null), TimeSpan.Zero);
+        var delivery = (await s.Store.GetDeliveryAsync("limited"))!;
         var job = Assert.Single(await s.Store.ListJobsAsync(10), j => j.Kind == JobKind.Target);
         var retryAt = job.NotBefore.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 

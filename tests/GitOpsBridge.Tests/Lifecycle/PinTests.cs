@@ -54,6 +54,14 @@ public abstract class PinTests
         await ChangeConfigAsync(s, LifecycleScenario.Config + "\n    pin: { hello: 1.3.0 }\n", "config-pin");
 
         Assert.Contains("tag: 1.3.0", await s.WaitForFileAsync(pr.Head, Hello, "tag: 1.3.0"), StringComparison.Ordinal);
+
+        // The branch is pushed before the pull request's body is updated.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(s.SinglePullRequest("open").Body ?? "").Contains("environments.dev.pin", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
         var body = s.SinglePullRequest("open").Body ?? "";
         Assert.Contains("pinned to `1.3.0` by `environments.dev.pin`", body, StringComparison.Ordinal);
         Assert.Contains("intentional downgrade", body, StringComparison.Ordinal);
@@ -70,7 +78,7 @@ public abstract class PinTests
         Assert.Contains("tag: 2.1.0", files[Web], StringComparison.Ordinal);
 
         await ChangeConfigAsync(s, LifecycleScenario.Config, "config-unpin");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        deadline = DateTime.UtcNow.AddSeconds(20);
         while ((await s.Store.GetRepositoryAsync(LifecycleScenario.Repository))!.ConfigYaml!.Contains("pin:", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
