@@ -2,7 +2,7 @@ namespace GitOpsBridge.Core.Config;
 
 internal sealed partial class ConfigBinder
 {
-    private static readonly string[] EnvironmentKeys = ["branch", "files", "promoteFrom", "soak", "batchWindow", "commit", "freeze", "pullRequest"];
+    private static readonly string[] EnvironmentKeys = ["branch", "files", "promoteFrom", "soak", "batchWindow", "commit", "freeze", "pullRequest", "pin"];
     private static readonly string[] FreezeKeys = ["days", "start", "end", "timeZone"];
     private static readonly string[] PullRequestKeys = ["autoMerge", "draft", "labels", "reviewers", "minApprovals"];
 
@@ -37,6 +37,10 @@ internal sealed partial class ConfigBinder
             }
 
             environments[name] = BindEnvironment(name, environment, path, references);
+            if (environment.Value is MappingNode node && node.Entries.FirstOrDefault(e => e.Key.Value == "pin") is { } pin)
+            {
+                environments[name] = environments[name] with { Pins = BindPins(pin, ConfigPath.Child(path, "pin"), environments[name], images, aliasesKnown) };
+            }
         }
 
         return environments;

@@ -21,4 +21,12 @@ public sealed record EnvironmentConfig(
     CommitMode Commit,
     IReadOnlyList<FreezeWindow> Freeze,
     PullRequestConfig? PullRequest,
-    SourcePosition Position);
+    SourcePosition Position)
+{
+    /// <summary>
+    /// <c>environments.&lt;name&gt;.pin</c>: image alias → the version the environment stays at, even
+    /// when lower than the current one (an intentional downgrade); newer events do not move a pinned
+    /// image until its pin is removed from the file. Empty when the file pins nothing.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Pins { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+}

@@ -124,11 +124,25 @@ public abstract record PullRequestCommand
                     ? null
                     : $"{Echo(environment)} is not an environment name; names use lower-case letters, digits and '-', start and end with a letter or digit, and have at most 63 characters")
                 ?? new Promote(arguments[0]),
+            "pin" when arguments.Length == 2 => PinImage(arguments[0], arguments[1]),
             "pin" => OneArgument(word, arguments, "a version (an image tag)", version =>
                 ImageReference.TagProblem(version) is { } problem ? $"{Echo(version)} is not a version: {problem}" : null)
                 ?? new Pin(arguments[0]),
             _ => new Unknown(Truncate(word)),
         };
+    }
+
+    /// <summary><c>pin &lt;image&gt; &lt;version&gt;</c>: the image is an alias of the config or an image name.</summary>
+    private static PullRequestCommand PinImage(string image, string version)
+    {
+        if (!ConfigSyntax.Alias().MatchesWhole(image) && !ImageReference.TryParseRepository(image, out _, out _))
+        {
+            return new Invalid("pin", $"{Echo(image)} is not an image: name it by its alias in the config (api) or its repository (ghcr.io/acme/api)");
+        }
+
+        return ImageReference.TagProblem(version) is { } problem
+            ? new Invalid("pin", $"{Echo(version)} is not a version: {problem}")
+            : new Pin(version) { Image = image };
     }
 
     private static PullRequestCommand NoArguments(string word, string[] arguments, PullRequestCommand command) =>
@@ -138,12 +152,12 @@ public abstract record PullRequestCommand
     {
         if (arguments.Length == 0)
         {
-            return new Invalid(word, $"{word} needs {what}: {Prefix} {word} <{(word == "pin" ? "version" : "environment")}>");
+            return new Invalid(word, $"{word} needs {what}: {Prefix} {word} <{(word == "pin" ? "version" : "environment")}>{(word == "pin" ? $" or {Prefix} pin <image> <version>" : "")}");
         }
 
         if (arguments.Length > 1)
         {
-            return new Invalid(word, $"{word} takes one argument, {what}; got {arguments.Length}: {Echo(string.Join(' ', arguments))}");
+            return new Invalid(word, $"{word} takes {(word == "pin" ? "a version, or an image and a version" : $"one argument, {what}")}; got {arguments.Length}: {Echo(string.Join(' ', arguments))}");
         }
 
         return problem(arguments[0]) is { } reason ? new Invalid(word, reason) : null;
@@ -169,9 +183,16 @@ public abstract record PullRequestCommand
     /// <summary><c>/gitops-bridge explain</c>: reply with the target's recent outcomes.</summary>
     public sealed record Explain() : PullRequestCommand("explain");
 
-    /// <summary><c>/gitops-bridge pin &lt;version&gt;</c>: set the target to this version, even a lower one, and keep it there.</summary>
+    /// <summary>
+    /// <c>/gitops-bridge pin [&lt;image&gt;] &lt;version&gt;</c>: set the target to this version, even a lower
+    /// one, and keep it there. The image may be left out when the environment deploys one image.
+    /// </summary>
     /// <param name="Version">A valid image tag.</param>
-    public sealed record Pin(string Version) : PullRequestCommand("pin");
+    public sealed record Pin(string Version) : PullRequestCommand("pin")
+    {
+        /// <summary>The image, as written: an alias of the config (<c>api</c>) or an image name (<c>ghcr.io/acme/api</c>); null when not given.</summary>
+        public string? Image { get; init; }
+    }
 
     /// <summary><c>/gitops-bridge unpin</c>: let newer versions move the target again.</summary>
     public sealed record Unpin() : PullRequestCommand("unpin");

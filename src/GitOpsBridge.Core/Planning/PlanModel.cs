@@ -72,4 +72,10 @@ public static class ReasonCodes
 
     /// <summary>The environment is in a freeze window: versions are recorded, and published when it ends.</summary>
     public const string Frozen = "frozen";
+
+    /// <summary>The environment has a <c>batchWindow</c>: the version waits for the batch, which is published when the window ends.</summary>
+    public const string Batched = "batched";
+
+    /// <summary>GitHub's rate-limit budget of the installation is short: the work is delayed until it allows, never failed.</summary>
+    public const string RateLimited = "rate-limited";
 }

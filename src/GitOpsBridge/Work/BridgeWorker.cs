@@ -132,7 +132,9 @@ internal sealed partial class BridgeWorker(IServiceScopeFactory scopes, IBridgeS
         catch (GitHubRateLimitedException ex)
         {
             Log.RateLimited(logger, job.Id, ex.RetryAfter);
-            await store.RetryAsync(lease, time.GetUtcNow() + ex.RetryAfter, ex.Message, CancellationToken.None);
+            var retryAt = time.GetUtcNow() + ex.RetryAfter;
+            await RateLimitOutcomes.RecordAsync(store, job, retryAt, CancellationToken.None);
+            await store.RetryAsync(lease, retryAt, ex.Message, CancellationToken.None);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {

@@ -19,7 +19,7 @@ internal sealed partial class DeliveryProcessor
     /// <summary>How many recent outcomes <c>explain</c> shows.</summary>
     internal const int ExplainLimit = 10;
 
-    private const string Help = "Commands: `rebase`, `hold`, `release`, `explain`, `pin <version>`, `unpin`, `promote <environment>`.";
+    private const string Help = "Commands: `rebase`, `hold`, `release`, `explain`, `pin [<image>] <version>`, `unpin`, `promote <environment>`.";
 
     private async Task ProcessIssueCommentAsync(string deliveryId, long installationId, JsonElement root, CancellationToken cancellationToken)
     {
@@ -113,7 +113,7 @@ internal sealed partial class DeliveryProcessor
                     unpinned > 0 ? $"**{env}** is unpinned: the next newer version moves it again." : $"**{env}** was not pinned.");
                 return;
             case PullRequestCommand.Pin pin:
-                await PinAsync(deliveryId, installationId, ours, login, pin.Version, ReplyAsync, cancellationToken);
+                await PinAsync(deliveryId, installationId, ours, login, pin.Version, pin.Image, ReplyAsync, cancellationToken);
                 return;
             case PullRequestCommand.Promote promote:
                 await PromoteAsync(deliveryId, ours, login, promote.Environment, ReplyAsync, cancellationToken);
@@ -164,7 +164,7 @@ internal sealed partial class DeliveryProcessor
         await EnqueueTargetAsync(target, cancellationToken);
     }
 
-    private async Task PinAsync(string deliveryId, long installationId, PullRequestRecord ours, string login, string version,
+    private async Task PinAsync(string deliveryId, long installationId, PullRequestRecord ours, string login, string version, string? image,
         Func<DeliveryStatus, string, string, string, Task> replyAsync, CancellationToken cancellationToken)
     {
         var target = ours.Target;
@@ -176,15 +176,12 @@ internal sealed partial class DeliveryProcessor
             return;
         }
 
-        var aliases = env.Files.Select(f => f.Image).Distinct(StringComparer.Ordinal).Select(a => config.Images[a]).ToList();
-        if (aliases.Count != 1 || !ImageReference.TryParseRepository(aliases[0].Repository, out var imageName, out _))
+        if (await PinnedImageAsync(target, env, config, login, image, replyAsync) is not { } alias
+            || !ImageReference.TryParseRepository(alias.Repository, out var imageName, out _))
         {
-            await replyAsync(DeliveryStatus.Skipped, "invalid-command", $"pin asked by @{login}: {target.Environment} has {aliases.Count} images",
-                $"nothing happened: **{target.Environment}** deploys {aliases.Count} images ({string.Join(", ", aliases.Select(a => a.Alias))}), and `pin` names a version, not an image.");
             return;
         }
 
-        var alias = aliases[0];
         var current = (await store.GetDesiredImagesAsync(target, cancellationToken)).FirstOrDefault(d => d.ImageName == imageName);
         var decision = VersionOrdering.Decide(current?.Tag, version, Planner.PolicyOf(alias));
         if (decision.Kind == BumpKind.Rejected)

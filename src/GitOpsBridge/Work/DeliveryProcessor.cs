@@ -166,6 +166,8 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
             }
         }
 
+        await EnqueueQueuedTargetsAsync(deliveryId, cancellationToken);
+
         if ((await store.GetTargetOutcomesAsync(deliveryId, cancellationToken)).Count == 0)
         {
             var (code, reason) = firstSkip ?? (ReasonCodes.NotTracked, "no repository tracks the image");
@@ -255,6 +257,12 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
             return;
         }
 
+        if (ConfigPinReason(env, alias) is { } configPin)
+        {
+            await Outcome(DeliveryStatus.Skipped, ReasonCodes.Pinned, configPin);
+            return;
+        }
+
         var image = published.Image;
         var target = new TargetKey(installationId, repo.Repository, env.Branch ?? repo.DefaultBranch ?? "main", env.Name);
         var controls = await store.GetTargetControlsAsync(target, cancellationToken);
@@ -309,7 +317,7 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
         // Pending before the job is queued: the reconcile that job runs then sees this outcome, and
         // settles it even when a newer version has replaced this one by then.
         await Outcome(DeliveryStatus.Pending, null, $"queued for {env.Name}");
-        await store.EnqueueAsync(JobKind.Target, TargetKeys.ToJobKey(target), repo.Repository, time.GetUtcNow(), System.Diagnostics.Activity.Current?.TraceId.ToString(), cancellationToken);
+        QueueTarget(target, env);
     }
 
     private async Task ProcessInstallationAsync(string deliveryId, long installationId, string action, JsonElement root, CancellationToken cancellationToken)

@@ -56,7 +56,37 @@ internal sealed class RepositoryIndexer(IBridgeStore store, IGitHubApi github, T
             }
         }
 
+        var previous = await store.GetRepositoryAsync(info.FullName, cancellationToken);
         await store.SetRepositoryAsync(new RepositoryRecord(info.FullName, installationId, info.DefaultBranch, yaml, error, tracked, time.GetUtcNow()), cancellationToken);
+        if (error is null && yaml is not null)
+        {
+            await EnqueueChangedPinsAsync(installationId, info.FullName, info.DefaultBranch, previous?.ConfigYaml, ConfigParser.Parse(yaml), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A config pin (<c>environments.&lt;env&gt;.pin</c>) acts without an event: each environment whose
+    /// pins the new config adds or changes is reconciled now. A removed pin moves nothing by itself.
+    /// </summary>
+    private async Task EnqueueChangedPinsAsync(long installationId, string repository, string? defaultBranch, string? previousYaml, RepositoryConfig config, CancellationToken cancellationToken)
+    {
+        RepositoryConfig? before = null;
+        if (previousYaml is not null && ConfigParser.Validate(previousYaml).Count == 0)
+        {
+            before = ConfigParser.Parse(previousYaml);
+        }
+
+        foreach (var env in config.Environments.Values.Where(e => e.Pins.Count > 0))
+        {
+            var old = before?.Environments.GetValueOrDefault(env.Name)?.Pins;
+            if (old is not null && old.Count == env.Pins.Count && old.All(p => env.Pins.GetValueOrDefault(p.Key) == p.Value))
+            {
+                continue;
+            }
+
+            var target = new TargetKey(installationId, repository, env.Branch ?? defaultBranch ?? "main", env.Name);
+            await store.EnqueueAsync(JobKind.Target, TargetKeys.ToJobKey(target), repository, time.GetUtcNow(), null, cancellationToken);
+        }
     }
 
     public static (long InstallationId, string Repository) ParseKey(string key)

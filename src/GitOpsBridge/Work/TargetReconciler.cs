@@ -33,7 +33,8 @@ internal sealed partial class TargetReconciler(
         System.Diagnostics.Activity.Current?.SetTag("target.environment", target.Environment);
         var repo = await store.GetRepositoryAsync(target.Repository, cancellationToken);
         var desired = await store.GetDesiredImagesAsync(target, cancellationToken);
-        if (repo is null || repo.InstallationId != target.InstallationId || repo.ConfigYaml is null || desired.Count == 0)
+        // No desired image may still mean work: the config's pins (environments.<env>.pin).
+        if (repo is null || repo.InstallationId != target.InstallationId || repo.ConfigYaml is null)
         {
             return;
         }
@@ -56,6 +57,13 @@ internal sealed partial class TargetReconciler(
             return;
         }
 
+        var pinned = new Dictionary<string, TargetControl>(StringComparer.Ordinal);
+        desired = await WithConfigPinsAsync([.. desired], config, env, target, pinned, cancellationToken);
+        if (desired.Count == 0)
+        {
+            return;
+        }
+
         // A version people declined stays in the desired state (reopening its pull request wants it
         // again) but is not applied: the branch carries only the other images.
         var controls = await store.GetTargetControlsAsync(target, cancellationToken);
@@ -72,13 +80,15 @@ internal sealed partial class TargetReconciler(
             return;
         }
 
-        // On hold: every version is recorded in the desired state, and published on release.
+        // On hold: every version is recorded in the desired state, and published on release; its
+        // delivery stays pending (held) until the reconcile after release settles it.
         if (controls.FirstOrDefault(c => c.Kind == TargetControlKinds.Held) is { } hold)
         {
             foreach (var image in desired)
             {
                 await RecordIfPendingAsync(image, target, ReasonCodes.Held,
-                    $"{env.Name} is on hold{(hold.Actor is null ? "" : $" by @{hold.Actor}")}: this version is recorded, and published after /gitops-bridge release", cancellationToken);
+                    $"{env.Name} is on hold{(hold.Actor is null ? "" : $" by @{hold.Actor}")}: this version is recorded, and published after /gitops-bridge release", cancellationToken,
+                    DeliveryStatus.Pending);
             }
 
             await SettleSupersededAsync(target, cancellationToken);
@@ -90,8 +100,10 @@ internal sealed partial class TargetReconciler(
             return;
         }
 
-        var pinned = controls.Where(c => c.Kind == TargetControlKinds.Pinned && desired.Any(d => d.ImageName == c.ImageName && d.Tag == c.Tag))
-            .ToDictionary(c => c.ImageName, StringComparer.Ordinal);
+        foreach (var control in controls.Where(c => c.Kind == TargetControlKinds.Pinned && desired.Any(d => d.ImageName == c.ImageName && d.Tag == c.Tag)))
+        {
+            pinned.TryAdd(control.ImageName, control);
+        }
 
         var defaultBranch = repo.DefaultBranch ?? target.BaseBranch;
         var branch = TargetKeys.BranchFor(target, defaultBranch);
@@ -158,7 +170,7 @@ internal sealed partial class TargetReconciler(
                 await github.DeleteBranchAsync(target.InstallationId, target.Repository, branch, cancellationToken);
             }
 
-            foreach (var image in desired)
+            foreach (var image in desired.Where(d => !IsConfigPin(d)))
             {
                 var skip = skips.GetValueOrDefault(image.DeliveryId);
                 await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent,
@@ -184,7 +196,7 @@ internal sealed partial class TargetReconciler(
             autoMerge += await deliveries.MergeAfterPublishAsync(target, cancellationToken);
         }
 
-        foreach (var image in desired)
+        foreach (var image in desired.Where(d => !IsConfigPin(d)))
         {
             var mine = changes.Where(c => c.Image == image).ToList();
             if (mine.Count > 0)
@@ -396,6 +408,12 @@ internal sealed partial class TargetReconciler(
         foreach (var image in desired.Where(d => changes.Any(c => c.Image == d)))
         {
             sb.Append(CultureInfo.InvariantCulture, $"**{ShortName(image.ImageName)}**");
+            if (IsConfigPin(image))
+            {
+                sb.Append(ConfigPinNote(environment, image, Version(changes.First(c => c.Image == image).Change.Old)));
+                continue;
+            }
+
             if (image.Digest is not null)
             {
                 sb.Append(CultureInfo.InvariantCulture, $" · digest `{image.Digest}`");

@@ -47,6 +47,8 @@ public sealed class SchemaTests
         EnvironmentHeader + "    pullRequest: { autoMerge: rebase, draft: false, labels: [a, b], reviewers: [alice, acme/sre] }\n",
         EnvironmentHeader + "    freeze: [{}, { days: [mon], start: \"9:00\", end: \"24:00\", timeZone: UTC }]\n",
         EnvironmentHeader + "    branch: main\n  prod:\n    promoteFrom: dev\n    soak: 1d12h\n    batchWindow: 0s\n",
+        EnvironmentHeader + "    files: [{ path: a.yaml, image: api }]\n    pin: { api: v1.2.3_hotfix-1 }\n",
+        EnvironmentHeader + "    pin: null\n",
     ];
 
     public static TheoryData<string, string> InvalidSamples() => new()
@@ -131,6 +133,9 @@ public sealed class SchemaTests
         { EnvironmentHeader + "    pullRequest: { minApprovals: 101 }\n", "from 0 to 100" },
         { EnvironmentHeader + "    pullRequest: { minApprovals: \"1\" }\n", "from 0 to 100" },
         { EnvironmentHeader + "    pullRequest: { assignees: [alice] }\n", "unknown key \"assignees\"" },
+        { EnvironmentHeader + "    files: [{ path: a.yaml, image: api }]\n    pin: [api]\n", "pin: expected a mapping" },
+        { EnvironmentHeader + "    files: [{ path: a.yaml, image: api }]\n    pin: { api: 1 }\n", "expected a string" },
+        { EnvironmentHeader + "    files: [{ path: a.yaml, image: api }]\n    pin: { api: \"1.2:3\" }\n", "is not a version" },
     };
 
     [Fact]

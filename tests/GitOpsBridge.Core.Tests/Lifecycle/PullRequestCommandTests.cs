@@ -74,6 +74,22 @@ public sealed class PullRequestCommandTests
         Assert.Equal("v1.4.2_hotfix-1", command.Version);
     }
 
+    [Theory]
+    [InlineData("/gitops-bridge pin hello 1.3.0", "hello")]
+    [InlineData("/gitops-bridge pin ghcr.io/acme/hello-world 1.3.0", "ghcr.io/acme/hello-world")]
+    public void Parse_PinWithImage_CarriesImageAndVersion(string body, string image)
+    {
+        var command = Assert.IsType<PullRequestCommand.Pin>(PullRequestCommand.Parse(body));
+
+        Assert.Equal((image, "1.3.0"), (command.Image, command.Version));
+    }
+
+    [Fact]
+    public void Parse_PinWithoutImage_HasNoImage()
+    {
+        Assert.Null(Assert.IsType<PullRequestCommand.Pin>(PullRequestCommand.Parse("/gitops-bridge pin 1.3.0")).Image);
+    }
+
     [Fact]
     public void Parse_TwoCommandLines_OnlyFirstCounts()
     {
@@ -163,7 +179,10 @@ public sealed class PullRequestCommandTests
     [InlineData("/gitops-bridge pin", "pin", "needs a version")]
     [InlineData("/gitops-bridge pin .1.2", "pin", "starts with '.'")]
     [InlineData("/gitops-bridge pin 1.2:3", "pin", "is not a version")]
-    [InlineData("/gitops-bridge pin 1.2 1.3", "pin", "takes one argument")]
+    [InlineData("/gitops-bridge pin api 1.2 1.3", "pin", "takes a version, or an image and a version; got 3")]
+    [InlineData("/gitops-bridge pin API! 1.2", "pin", "\"API!\" is not an image")]
+    [InlineData("/gitops-bridge pin api 1.2:3", "pin", "is not a version")]
+    [InlineData("/gitops-bridge pin", "pin", "or /gitops-bridge pin <image> <version>")]
     [InlineData("/gitops-bridge rebase now please", "rebase", "rebase takes no arguments; got \"now please\"")]
     [InlineData("/gitops-bridge unpin 1.2", "unpin", "takes no arguments")]
     public void Parse_BadArguments_ReturnsInvalidWithReason(string body, string word, string reason)

@@ -31,14 +31,16 @@ public abstract class CommandTests
         await using var _ = s;
 
         var held = await s.CommentAsync(pr.Number, Writer, "/gitops-bridge hold", "hold");
-        var newer = await s.PushImageAsync("hello-world-npm", "1.6.0", "hello-160");
-        var web = await s.PushImageAsync("web", "2.1.0", "web-210");
+        await s.Bridge.PostAsync("registry_package", s.PackageEvent("hello-world-npm", "1.6.0"), "hello-160");
+        await s.Bridge.PostAsync("registry_package", s.PackageEvent("web", "2.1.0"), "web-210");
+        var newer = await BatchingTests.WaitForOutcomeAsync(s, "hello-160", o => o.ReasonCode == "held");
+        var web = await BatchingTests.WaitForOutcomeAsync(s, "web-210", o => o.ReasonCode == "held");
         var whileHeld = await s.GitHub.ReadFilesAsync(LifecycleScenario.Owner, LifecycleScenario.Name, pr.Head);
 
         Assert.Equal(("done", "held"), LifecycleScenario.StatusOf(held));
         Assert.Contains("is on hold", s.Replies(pr.Number)[^1], StringComparison.Ordinal);
-        Assert.Equal(("skipped", "held"), LifecycleScenario.StatusOf(newer));
-        Assert.Equal(("skipped", "held"), LifecycleScenario.StatusOf(web));
+        Assert.Equal(DeliveryStatus.Pending, newer.Status);
+        Assert.Equal(DeliveryStatus.Pending, web.Status);
         Assert.Contains("tag: 1.5.0", whileHeld[Hello], StringComparison.Ordinal);
         Assert.Contains("tag: 2.0.0", whileHeld[Web], StringComparison.Ordinal);
         Assert.Contains(await s.Store.GetDesiredImagesAsync(s.Dev), d => d.Tag == "1.6.0");
@@ -49,6 +51,8 @@ public abstract class CommandTests
         Assert.Contains("tag: 1.6.0", await s.WaitForFileAsync(pr.Head, Hello, "tag: 1.6.0"), StringComparison.Ordinal);
         Assert.Contains("tag: 2.1.0", await s.WaitForFileAsync(pr.Head, Web, "tag: 2.1.0"), StringComparison.Ordinal);
         Assert.Equal(pr.Number, s.SinglePullRequest("open").Number);
+        Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync("hello-160")).GetProperty("status").GetString());
+        Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync("web-210")).GetProperty("status").GetString());
         s.GitHub.AssertNoSpecViolations();
     }
 
