@@ -20,6 +20,7 @@ internal static partial class GitHubWebhookEndpoint
     public static readonly IReadOnlySet<string> HandledEvents = new HashSet<string>(StringComparer.Ordinal)
     {
         "registry_package", "package", "workflow_run", "check_suite", "repository_dispatch", "installation", "installation_repositories", "push", "pull_request", "issue_comment",
+        "deployment_status",
     };
 
     public static IEndpointRouteBuilder MapGitHubWebhooks(this IEndpointRouteBuilder endpoints)

@@ -98,6 +98,9 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
             case "check_suite" when action == "completed":
                 await ProcessCheckSuiteAsync(deliveryId, installationId, root, cancellationToken);
                 return;
+            case "deployment_status":
+                await ProcessDeploymentStatusAsync(deliveryId, installationId, root, cancellationToken);
+                return;
             case "repository_dispatch":
                 await ProcessRepositoryDispatchAsync(deliveryId, installationId, root, action, cancellationToken);
                 return;
