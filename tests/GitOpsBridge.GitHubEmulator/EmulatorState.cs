@@ -60,6 +60,9 @@ internal sealed class EmulatorState(GitHubEmulatorOptions options, AppIdentity a
     public Dictionary<string, ManifestRecord> Manifests { get; } = new(StringComparer.Ordinal);
     public GraphQl.AutoMergeBook AutoMerge { get; } = new();
 
+    /// <summary>Deployments of every repository, with their statuses (guarded by <see cref="Sync"/>).</summary>
+    public List<Repositories.DeploymentRecord> Deployments { get; } = [];
+
     /// <summary>Test seam: rewrites a response body (by route key) before it is validated, to prove validation catches a bad one.</summary>
     public Func<string, byte[], byte[]>? ResponseTamper { get; set; }
 

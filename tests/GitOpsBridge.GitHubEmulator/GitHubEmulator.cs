@@ -154,6 +154,8 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         app.MapIssuesApi();
         app.MapCollaboratorsApi();
         app.MapCheckRunsApi();
+        app.MapDeploymentsApi();
+        app.MapCompareApi();
         app.MapHooksApi();
         app.MapGitSmartHttp();
         app.MapGraphQlApi();
