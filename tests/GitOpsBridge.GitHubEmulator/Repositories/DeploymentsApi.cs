@@ -193,7 +193,7 @@ internal static class DeploymentsApi
     {
         var repositoryUrl = $"{state.ApiRoot}/repos/{deployment.Repository.FullName}";
         var deploymentUrl = $"{repositoryUrl}/deployments/{deployment.Id}";
-        return new JsonObject
+        var body = new JsonObject
         {
             ["url"] = $"{deploymentUrl}/statuses/{status.Id}",
             ["id"] = status.Id,
@@ -202,14 +202,25 @@ internal static class DeploymentsApi
             ["creator"] = json.User(state.Account(status.Creator, "Bot")),
             ["description"] = status.Description,
             ["environment"] = status.Environment,
-            ["target_url"] = status.TargetUrl,
+            // GitHub answers "" without a target_url or log_url, which its description (format uri)
+            // does not allow; the emulator names the deployment instead, so responses stay schema-valid.
+            ["target_url"] = status.LogUrl is { Length: > 0 } log ? log : status.TargetUrl is { Length: > 0 } target ? target : deploymentUrl,
             ["created_at"] = Representations.Timestamp(status.CreatedAt),
             ["updated_at"] = Representations.Timestamp(status.CreatedAt),
             ["deployment_url"] = deploymentUrl,
             ["repository_url"] = repositoryUrl,
-            ["environment_url"] = status.EnvironmentUrl,
-            ["log_url"] = status.LogUrl,
         };
+        if (status.EnvironmentUrl.Length > 0)
+        {
+            body["environment_url"] = status.EnvironmentUrl;
+        }
+
+        if (status.LogUrl.Length > 0)
+        {
+            body["log_url"] = status.LogUrl;
+        }
+
+        return body;
     }
 }
 
