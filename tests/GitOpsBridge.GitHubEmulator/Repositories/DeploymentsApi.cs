@@ -37,12 +37,7 @@ internal static class DeploymentsApi
             return GitHubResults.NotFound();
         }
 
-        JsonObject? body;
-        try
-        {
-            body = await GitHubResults.ReadJsonAsync(context.Request, context.RequestAborted).ConfigureAwait(false) as JsonObject;
-        }
-        catch (JsonException)
+        if (await ReadObjectAsync(context).ConfigureAwait(false) is not (true, var body))
         {
             return GitHubResults.ProblemsParsingJson();
         }
@@ -103,12 +98,7 @@ internal static class DeploymentsApi
             return GitHubResults.NotFound();
         }
 
-        JsonObject? body;
-        try
-        {
-            body = await GitHubResults.ReadJsonAsync(context.Request, context.RequestAborted).ConfigureAwait(false) as JsonObject;
-        }
-        catch (JsonException)
+        if (await ReadObjectAsync(context).ConfigureAwait(false) is not (true, var body))
         {
             return GitHubResults.ProblemsParsingJson();
         }
@@ -146,6 +136,19 @@ internal static class DeploymentsApi
         }
 
         return GitHubResults.Json(new JsonArray([.. Pagination.Page(context, statuses).Select(s => (JsonNode)Status(state, json, deployment, s))]));
+    }
+
+    /// <summary>The request's JSON object (null when the body is empty); false when it is not JSON.</summary>
+    private static async Task<(bool Parsed, JsonObject? Body)> ReadObjectAsync(HttpContext context)
+    {
+        try
+        {
+            return (true, await GitHubResults.ReadJsonAsync(context.Request, context.RequestAborted).ConfigureAwait(false) as JsonObject);
+        }
+        catch (JsonException)
+        {
+            return (false, null);
+        }
     }
 
     private static DeploymentRecord? Find(EmulatorState state, HostedRepository repository, string deploymentId)

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GitOpsBridge.Storage;
 using GitOpsBridge.Tests.Service;
-using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace GitOpsBridge.Tests.Lifecycle;
@@ -55,98 +54,80 @@ public abstract class PromotionTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task Chain_DevToStagingAfterSoak_StagingToProdAfterDeployment()
     {
-        var clock = new FakeTimeProvider(Start);
+        await using var pumped = new PumpedClock(Start);
+        var clock = pumped.Clock;
+        var storage = await StorageSettingsAsync();
+        storage["Worker:PollInterval"] = "00:00:00.100";
+        await using var s = await LifecycleScenario.StartAsync(storage, clock, ChainConfig, ChainFiles, [Source]);
+        await WaitForRepositoryAsync(s, $"{Owner}/{Source}");
+        var commit = (await s.GitHub.GetBranchShaAsync(Owner, Source, "main"))!;
 
-        // The worker waits on the fake clock between polls: let it run ten times faster than real time.
-        using var pumping = new CancellationTokenSource();
-        var pump = Task.Run(async () =>
-        {
-            while (!pumping.IsCancellationRequested)
-            {
-                clock.Advance(TimeSpan.FromMilliseconds(100));
-                await Task.Delay(10);
-            }
-        });
-        try
-        {
-            var storage = await StorageSettingsAsync();
-            storage["Worker:PollInterval"] = "00:00:00.100";
-            await using var s = await LifecycleScenario.StartAsync(storage, clock, ChainConfig, ChainFiles, [Source]);
-            await WaitForRepositoryAsync(s, $"{Owner}/{Source}");
-            var commit = (await s.GitHub.GetBranchShaAsync(Owner, Source, "main"))!;
+        // dev: a CI build of the source repository's commit opens the dev pull request.
+        var built = await DispatchAsync(s, "1.5.0", commit, "build-150");
+        Assert.Equal("done", built.GetProperty("status").GetString());
+        var dev = s.SinglePullRequest("open");
 
-            // dev: a CI build of the source repository's commit opens the dev pull request.
-            var built = await DispatchAsync(s, "1.5.0", commit, "build-150");
-            Assert.Equal("done", built.GetProperty("status").GetString());
-            var dev = s.SinglePullRequest("open");
+        // The dev merge: staging waits for its soak; the source repository gets a Deployment.
+        s.GitHub.Calls.Reset();
+        var (devMerge, devMergedAt) = await MergeAsync(s, clock, dev.Number, "merge-dev");
+        var waiting = await WaitForOutcomeAsync(s, "merge-dev", "staging", o => o.ReasonCode == "promotion-gate");
+        var soakEnds = devMergedAt.AddMinutes(30);
+        Assert.Equal(DeliveryStatus.Pending, waiting.Status);
+        Assert.Contains($"soak until {soakEnds.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC", waiting.Reason, StringComparison.Ordinal);
+        Assert.Equal(soakEnds, (await WaitForJobAsync(s, "staging")).NotBefore);
+        var deployment = Assert.Single(s.GitHub.GetDeployments(Owner, Source));
+        Assert.Equal((commit, "dev", s.GitHub.BotLogin), (deployment.Sha, deployment.Environment, deployment.Creator));
+        var status = Assert.Single(deployment.Statuses);
+        Assert.Equal("success", status.State);
+        Assert.Equal((await s.Store.FindPullRequestAsync(Repository, dev.Number))!.Url, status.LogUrl);
+        Assert.Contains($"deployment {deployment.Id} of {commit[..7]} to dev recorded on {Owner}/{Source}",
+            (await s.Store.GetTargetOutcomesAsync("merge-dev")).Single(o => o.Environment == "dev").Reason, StringComparison.Ordinal);
 
-            // The dev merge: staging waits for its soak; the source repository gets a Deployment.
-            s.GitHub.Calls.Reset();
-            var (devMerge, devMergedAt) = await MergeAsync(s, clock, dev.Number, "merge-dev");
-            var waiting = await WaitForOutcomeAsync(s, "merge-dev", "staging", o => o.ReasonCode == "promotion-gate");
-            var soakEnds = devMergedAt.AddMinutes(30);
-            Assert.Equal(DeliveryStatus.Pending, waiting.Status);
-            Assert.Contains($"soak until {soakEnds.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC", waiting.Reason, StringComparison.Ordinal);
-            Assert.Contains(await s.Store.ListJobsAsync(20), j => j.Kind == JobKind.Target && j.Key.Contains("\"staging\"", StringComparison.Ordinal) && j.NotBefore == soakEnds);
-            var deployment = Assert.Single(s.GitHub.GetDeployments(Owner, Source));
-            Assert.Equal((commit, "dev", s.GitHub.BotLogin), (deployment.Sha, deployment.Environment, deployment.Creator));
-            var status = Assert.Single(deployment.Statuses);
-            Assert.Equal("success", status.State);
-            Assert.Equal((await s.Store.FindPullRequestAsync(Repository, dev.Number))!.Url, status.LogUrl);
-            Assert.Contains($"deployment {deployment.Id} of {commit[..7]} to dev recorded on {Owner}/{Source}",
-                (await s.Store.GetTargetOutcomesAsync("merge-dev")).Single(o => o.Environment == "dev").Reason, StringComparison.Ordinal);
+        // The deployment_status this causes on the source repository opens nothing.
+        var own = await PostDeploymentStatusAsync(s, $"{Owner}/{Source}", "dev", commit, "success", s.GitHub.BotLogin, "own-deployment");
+        Assert.Equal(("ignored", "own-deployment"), LifecycleScenario.StatusOf(own));
 
-            // The deployment_status this causes on the source repository opens nothing.
-            var own = await PostDeploymentStatusAsync(s, $"{Owner}/{Source}", "dev", commit, "success", s.GitHub.BotLogin, "own-deployment");
-            Assert.Equal(("ignored", "own-deployment"), LifecycleScenario.StatusOf(own));
+        // One minute before the soak ends: no staging pull request.
+        pumped.AdvanceTo(soakEnds.AddMinutes(-1));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a bounded look for something that must not happen: ten polls of the worker
+        Assert.DoesNotContain(s.GitHub.GetPullRequests(Owner, Name), p => p.Head == "gitops-bridge/staging");
 
-            // One minute before the soak ends: no staging pull request.
-            AdvanceTo(clock, soakEnds.AddMinutes(-1));
-            await Task.Delay(TimeSpan.FromSeconds(1)); // a bounded look for something that must not happen: ten polls of the worker
-            Assert.DoesNotContain(s.GitHub.GetPullRequests(Owner, Name), p => p.Head == "gitops-bridge/staging");
+        pumped.AdvanceTo(soakEnds);
+        var staging = await WaitForPullRequestAsync(s, "gitops-bridge/staging");
+        var devToStaging = s.GitHub.Calls.ByRoute;
+        output.WriteLine($"dev merge webhook → staging PR open: {s.GitHub.Calls.Total} REST calls: {string.Join(", ", devToStaging.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} ×{c.Value}"))}");
+        Assert.Contains($"Promoted from **dev** in #{dev.Number}.", staging.Body, StringComparison.Ordinal);
+        Assert.Contains("tag: 1.5.0", (await s.GitHub.ReadFilesAsync(Owner, Name, staging.Head))["envs/staging/hello.yaml"], StringComparison.Ordinal);
+        Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync("merge-dev")).GetProperty("status").GetString());
+        Assert.Empty(await s.Store.GetTargetControlsAsync(Target(s, "staging")));
 
-            AdvanceTo(clock, soakEnds);
-            var staging = await WaitForPullRequestAsync(s, "gitops-bridge/staging");
-            var devToStaging = s.GitHub.Calls.ByRoute;
-            output.WriteLine($"dev merge webhook → staging PR open: {s.GitHub.Calls.Total} REST calls: {string.Join(", ", devToStaging.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} ×{c.Value}"))}");
-            Assert.Contains($"Promoted from **dev** in #{dev.Number}.", staging.Body, StringComparison.Ordinal);
-            Assert.Contains("tag: 1.5.0", (await s.GitHub.ReadFilesAsync(Owner, Name, staging.Head))["envs/staging/hello.yaml"], StringComparison.Ordinal);
-            Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync("merge-dev")).GetProperty("status").GetString());
-            Assert.Empty(await s.Store.GetTargetControlsAsync(Target(s, "staging")));
+        // The staging merge: prod waits for a successful deployment of staging at the merge commit or later.
+        s.GitHub.Calls.Reset();
+        var (stagingMerge, _) = await MergeAsync(s, clock, staging.Number, "merge-staging");
+        var prodWaiting = await WaitForOutcomeAsync(s, "merge-staging", "prod", o => o.ReasonCode == "promotion-gate");
+        Assert.Equal(DeliveryStatus.Pending, prodWaiting.Status);
+        Assert.Contains($"a successful deployment of staging at {stagingMerge[..7]} or a later commit", prodWaiting.Reason, StringComparison.Ordinal);
+        Assert.Equal(["dev", "staging"], s.GitHub.GetDeployments(Owner, Source).Select(d => d.Environment));
 
-            // The staging merge: prod waits for a successful deployment of staging at the merge commit or later.
-            s.GitHub.Calls.Reset();
-            var (stagingMerge, _) = await MergeAsync(s, clock, staging.Number, "merge-staging");
-            var prodWaiting = await WaitForOutcomeAsync(s, "merge-staging", "prod", o => o.ReasonCode == "promotion-gate");
-            Assert.Equal(DeliveryStatus.Pending, prodWaiting.Status);
-            Assert.Contains($"a successful deployment of staging at {stagingMerge[..7]} or a later commit", prodWaiting.Reason, StringComparison.Ordinal);
-            Assert.Equal(["dev", "staging"], s.GitHub.GetDeployments(Owner, Source).Select(d => d.Environment));
+        // A failed deployment, and a success at a commit before the merge, open nothing.
+        var failed = await PostDeploymentStatusAsync(s, Repository, "staging", stagingMerge, "failure", "argocd", "staging-failed");
+        Assert.Equal(("ignored", "deployment-not-successful"), LifecycleScenario.StatusOf(failed));
+        var older = await PostDeploymentStatusAsync(s, Repository, "staging", devMerge, "success", "argocd", "staging-older");
+        Assert.Equal(("skipped", "deployment-not-matching"), LifecycleScenario.StatusOf(older));
+        pumped.AdvanceTo(clock.GetUtcNow().AddHours(2));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // as above: nothing may open prod's pull request
+        Assert.DoesNotContain(s.GitHub.GetPullRequests(Owner, Name), p => p.Head == "gitops-bridge/prod");
 
-            // A failed deployment, and a success at a commit before the merge, open nothing.
-            var failed = await PostDeploymentStatusAsync(s, Repository, "staging", stagingMerge, "failure", "argocd", "staging-failed");
-            Assert.Equal(("ignored", "deployment-not-successful"), LifecycleScenario.StatusOf(failed));
-            var older = await PostDeploymentStatusAsync(s, Repository, "staging", devMerge, "success", "argocd", "staging-older");
-            Assert.Equal(("skipped", "deployment-not-matching"), LifecycleScenario.StatusOf(older));
-            AdvanceTo(clock, clock.GetUtcNow().AddHours(2));
-            await Task.Delay(TimeSpan.FromSeconds(1)); // as above: nothing may open prod's pull request
-            Assert.DoesNotContain(s.GitHub.GetPullRequests(Owner, Name), p => p.Head == "gitops-bridge/prod");
-
-            // A success at a later commit of staging's base opens the gate.
-            var later = await s.GitHub.CommitAsync(Owner, Name, "main", new Dictionary<string, string?> { ["README.md"] = "later\n" });
-            var deployed = await PostDeploymentStatusAsync(s, Repository, "staging", later, "success", "argocd", "staging-deployed");
-            Assert.Equal(("done", "deployment-gate-open"), LifecycleScenario.StatusOf(deployed));
-            var prod = await WaitForPullRequestAsync(s, "gitops-bridge/prod");
-            output.WriteLine($"staging merge webhook → prod PR open (with 3 deployment_status events): {s.GitHub.Calls.Total} REST calls: {string.Join(", ", s.GitHub.Calls.ByRoute.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} ×{c.Value}"))}");
-            Assert.Contains($"Promoted from **staging** in #{staging.Number}.", prod.Body, StringComparison.Ordinal);
-            Assert.Contains("tag: 1.5.0", (await s.GitHub.ReadFilesAsync(Owner, Name, prod.Head))["envs/prod/hello.yaml"], StringComparison.Ordinal);
-            Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync("merge-staging")).GetProperty("status").GetString());
-            s.GitHub.AssertNoSpecViolations();
-        }
-        finally
-        {
-            await pumping.CancelAsync();
-            await pump;
-        }
+        // A success at a later commit of staging's base opens the gate.
+        var later = await s.GitHub.CommitAsync(Owner, Name, "main", new Dictionary<string, string?> { ["README.md"] = "later\n" });
+        var deployed = await PostDeploymentStatusAsync(s, Repository, "staging", later, "success", "argocd", "staging-deployed");
+        Assert.Equal(("done", "deployment-gate-open"), LifecycleScenario.StatusOf(deployed));
+        var prod = await WaitForPullRequestAsync(s, "gitops-bridge/prod");
+        output.WriteLine($"staging merge webhook → prod PR open (with 3 deployment_status events): {s.GitHub.Calls.Total} REST calls: {string.Join(", ", s.GitHub.Calls.ByRoute.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} ×{c.Value}"))}");
+        Assert.Contains($"Promoted from **staging** in #{staging.Number}.", prod.Body, StringComparison.Ordinal);
+        Assert.Contains("tag: 1.5.0", (await s.GitHub.ReadFilesAsync(Owner, Name, prod.Head))["envs/prod/hello.yaml"], StringComparison.Ordinal);
+        Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync("merge-staging")).GetProperty("status").GetString());
+        s.GitHub.AssertNoSpecViolations();
     }
 
     [SkippableFact]
@@ -322,6 +303,23 @@ public abstract class PromotionTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The queued target job of an environment (the outcome is recorded just before it is queued).</summary>
+    private static async Task<Job> WaitForJobAsync(LifecycleScenario s, string environment)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var job = (await s.Store.ListJobsAsync(50)).FirstOrDefault(j => j.Kind == JobKind.Target && j.Key.Contains($"\"{environment}\"", StringComparison.Ordinal));
+            if (job is not null)
+            {
+                return job;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no target job for {environment} within 30 s");
+            await Task.Delay(50);
+        }
+    }
+
     private static async Task WaitForRepositoryAsync(LifecycleScenario s, string repository)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -330,13 +328,6 @@ public abstract class PromotionTests(ITestOutputHelper output)
             Assert.True(DateTime.UtcNow < deadline, $"{repository} was not indexed within 30 s");
             await Task.Delay(50);
         }
-    }
-
-    private static void AdvanceTo(FakeTimeProvider clock, DateTimeOffset when)
-    {
-        var by = when - clock.GetUtcNow();
-        Assert.True(by >= TimeSpan.Zero, $"the fake clock already passed {when:O}: {clock.GetUtcNow():O}");
-        clock.Advance(by);
     }
 }
 
