@@ -33,7 +33,9 @@ public static class TargetControlKinds
 
     /// <summary>
     /// The <c>promoteFrom</c> environment reported a successful deployment that contains this
-    /// version's merge commit: the deployment gate of its <see cref="Promotion"/> is open.
+    /// version's merge commit: the deployment gate of its <see cref="Promotion"/> is open. Without an
+    /// image (<c>""</c>), <see cref="TargetControl.Tag"/> is the commit of the latest successful
+    /// deployment of the source environment, for a merge whose webhook arrives after it.
     /// </summary>
     public const string Deployed = "deployed";
 }

@@ -85,6 +85,7 @@ internal sealed partial class DeliveryProcessor
             var target = new TargetKey(source.InstallationId, source.Repository, env.Branch ?? repo.DefaultBranch ?? "main", env.Name);
             var controls = await store.GetTargetControlsAsync(target, cancellationToken);
             var gated = PromotionGate.HasGates(env);
+            var deployed = env.RequireDeployment && await DeployedAlreadyAsync(source, controls, facts, cancellationToken);
             var promoted = new List<string>();
             string? skipped = null;
             foreach (var image in carried)
@@ -108,6 +109,10 @@ internal sealed partial class DeliveryProcessor
                 if (gated)
                 {
                     await store.SetTargetControlAsync(target, new TargetControl(TargetControlKinds.Promotion, image.ImageName, image.Tag, image.Digest, facts.MergedBy, facts.MergedAt), cancellationToken);
+                    if (deployed)
+                    {
+                        await store.SetTargetControlAsync(target, new TargetControl(TargetControlKinds.Deployed, image.ImageName, image.Tag, image.Digest, null, now), cancellationToken);
+                    }
                 }
                 else
                 {
@@ -125,7 +130,7 @@ internal sealed partial class DeliveryProcessor
             }
 
             var versions = string.Join(", ", promoted);
-            var gate = PromotionGate.Evaluate(env, facts.MergedAt, deployed: false, now, facts.MergeCommit);
+            var gate = PromotionGate.Evaluate(env, facts.MergedAt, deployed, now, facts.MergeCommit);
             var reason = gate.Open
                 ? $"promoting {versions} from {source.Environment} (#{facts.Number}) to {env.Name}"
                 : $"{versions} merged in {source.Environment} (#{facts.Number}); {gate.Reason}";
@@ -254,6 +259,9 @@ internal sealed partial class DeliveryProcessor
             var from = config.Environments[env.PromoteFrom!];
             var target = new TargetKey(installationId, repository, env.Branch ?? repo.DefaultBranch ?? "main", env.Name);
             var controls = await store.GetTargetControlsAsync(target, cancellationToken);
+
+            // Remembered for a merge whose webhook is processed after this deployment's (Argo CD can be that quick).
+            await store.SetTargetControlAsync(target, new TargetControl(TargetControlKinds.Deployed, "", sha, null, creator, time.GetUtcNow()), cancellationToken);
             var opened = new List<DesiredImage>();
             var waiting = 0;
             DateTimeOffset? soakEnds = null;
@@ -312,6 +320,15 @@ internal sealed partial class DeliveryProcessor
 
         await SettleAsync(deliveryId, cancellationToken);
     }
+
+    /// <summary>
+    /// Whether the latest successful deployment of the source environment seen so far (remembered
+    /// as a <see cref="TargetControlKinds.Deployed"/> control without an image) already contains this merge.
+    /// </summary>
+    private async Task<bool> DeployedAlreadyAsync(TargetKey source, IReadOnlyList<TargetControl> controls, MergeFacts facts, CancellationToken cancellationToken) =>
+        controls.FirstOrDefault(c => c.Kind == TargetControlKinds.Deployed && c.ImageName.Length == 0)?.Tag is { } deployed
+        && facts.MergeCommit is { } merge
+        && await ContainsAsync(source.InstallationId, source.Repository, merge, deployed, source.BaseBranch, cancellationToken);
 
     /// <summary>
     /// Whether <paramref name="deployed"/> is <paramref name="merge"/> or a later commit of

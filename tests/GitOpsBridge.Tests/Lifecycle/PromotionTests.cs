@@ -174,6 +174,26 @@ public abstract class PromotionTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task DeploymentGate_DeploymentSeenBeforeTheMergeWebhook_OpensThePromotionAtTheMerge()
+    {
+        var config = ChainConfig.Replace("    soak: 30m\n", "", StringComparison.Ordinal);
+        await using var s = await LifecycleScenario.StartAsync(await StorageSettingsAsync(), config: config, files: ChainFiles);
+        await s.PushImageAsync("hello-world-npm", "1.5.0", "hello-150");
+        await MergeAsync(s, TimeProvider.System, s.SinglePullRequest("open").Number, "merge-dev");
+        var staging = await WaitForPullRequestAsync(s, "gitops-bridge/staging");
+
+        // Argo CD deployed the staging merge before the bridge processed the merge webhook.
+        var merge = await s.GitHub.MergePullRequestAsync(Owner, Name, staging.Number);
+        var early = await PostDeploymentStatusAsync(s, Repository, "staging", merge, "success", "argocd", "staging-deployed-early");
+        var pull = s.GitHub.GetPullRequests(Owner, Name).Single(p => p.Number == staging.Number);
+        await PostMergedAsync(s, TimeProvider.System, pull, merge, "merge-staging");
+
+        Assert.Equal(("skipped", "no-promotion-waiting"), LifecycleScenario.StatusOf(early));
+        var prod = await WaitForPullRequestAsync(s, "gitops-bridge/prod");
+        Assert.Contains($"Promoted from **staging** in #{staging.Number}.", prod.Body, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task DeploymentStatus_RepositoryWithoutADeploymentGate_IsIgnoredWithAReason()
     {
         await using var s = await LifecycleScenario.StartAsync(await StorageSettingsAsync());
@@ -204,6 +224,13 @@ public abstract class PromotionTests(ITestOutputHelper output)
     {
         var sha = await s.GitHub.MergePullRequestAsync(Owner, Name, number);
         var pull = s.GitHub.GetPullRequests(Owner, Name).Single(p => p.Number == number);
+        return (sha, await PostMergedAsync(s, clock, pull, sha, deliveryId));
+    }
+
+    /// <summary>Sends the <c>pull_request</c> <c>closed</c> webhook of a merged pull request; returns its <c>merged_at</c>.</summary>
+    private static async Task<DateTimeOffset> PostMergedAsync(LifecycleScenario s, TimeProvider clock, GitHubEmulator.EmulatedPullRequest pull, string sha, string deliveryId)
+    {
+        var number = pull.Number;
         var now = clock.GetUtcNow();
         var mergedAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero);
         var json = JsonNode.Parse(LifecycleScenario.Fixture("pull_request.closed.not-merged.json"))!.AsObject();
@@ -221,7 +248,7 @@ public abstract class PromotionTests(ITestOutputHelper output)
         json["repository"]!["full_name"] = Repository;
         json["sender"]!["login"] = "Codertocat";
         await s.Bridge.PostAsync("pull_request", json.ToJsonString(), deliveryId);
-        return (sha, mergedAt);
+        return mergedAt;
     }
 
     /// <summary>The <c>deployment_status</c> webhook a deploying tool's status causes (fields as in @octokit/webhooks-examples); waits until it settles.</summary>
