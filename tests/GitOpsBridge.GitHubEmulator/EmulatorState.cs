@@ -63,6 +63,9 @@ internal sealed class EmulatorState(GitHubEmulatorOptions options, AppIdentity a
     /// <summary>Commit statuses, reviews, check run times and required status checks, for merging.</summary>
     public Repositories.MergeBook Merging { get; } = new();
 
+    /// <summary>Deployments of every repository, with their statuses (guarded by <see cref="Sync"/>).</summary>
+    public List<Repositories.DeploymentRecord> Deployments { get; } = [];
+
     /// <summary>Test seam: rewrites a response body (by route key) before it is validated, to prove validation catches a bad one.</summary>
     public Func<string, byte[], byte[]>? ResponseTamper { get; set; }
 

@@ -157,6 +157,8 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         app.MapCommitChecksApi();
         app.MapMergeApi();
         app.MapBranchesApi();
+        app.MapDeploymentsApi();
+        app.MapCompareApi();
         app.MapHooksApi();
         app.MapGitSmartHttp();
         app.MapGraphQlApi();

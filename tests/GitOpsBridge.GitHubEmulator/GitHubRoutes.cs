@@ -108,5 +108,20 @@ public static class GitHubRoutes
     /// <summary>repos/get-branch.</summary>
     public const string GetBranch = "GET /repos/{owner}/{repo}/branches/{branch}";
 
+    /// <summary>repos/create-deployment.</summary>
+    public const string CreateDeployment = "POST /repos/{owner}/{repo}/deployments";
+
+    /// <summary>repos/list-deployments.</summary>
+    public const string ListDeployments = "GET /repos/{owner}/{repo}/deployments";
+
+    /// <summary>repos/create-deployment-status.</summary>
+    public const string CreateDeploymentStatus = "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses";
+
+    /// <summary>repos/list-deployment-statuses.</summary>
+    public const string ListDeploymentStatuses = "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses";
+
+    /// <summary>repos/compare-commits-with-basehead.</summary>
+    public const string CompareCommits = "GET /repos/{owner}/{repo}/compare/{basehead}";
+
     internal static bool IsGit(string route) => route.Contains(".git/", StringComparison.Ordinal);
 }

@@ -2,7 +2,7 @@ namespace GitOpsBridge.Core.Config;
 
 internal sealed partial class ConfigBinder
 {
-    private static readonly string[] EnvironmentKeys = ["branch", "files", "promoteFrom", "soak", "batchWindow", "commit", "freeze", "pullRequest", "pin"];
+    private static readonly string[] EnvironmentKeys = ["branch", "files", "promoteFrom", "soak", "batchWindow", "commit", "freeze", "pullRequest", "requireDeployment", "deploymentEnvironment", "pin"];
     private static readonly string[] FreezeKeys = ["days", "start", "end", "timeZone"];
     private static readonly string[] PullRequestKeys = ["autoMerge", "draft", "labels", "reviewers", "minApprovals"];
 
@@ -69,11 +69,23 @@ internal sealed partial class ConfigBinder
             errors.Add(fields["soak"]!.Key.Position, $"{fields.PathOf("soak")}: only allowed together with promoteFrom (soak is how long a version must have been in that environment)");
         }
 
+        var requireDeployment = ReadBoolean(fields, "requireDeployment", false);
+        if (requireDeployment && fields["promoteFrom"] is null or { Value: ScalarNode { Kind: ScalarKind.Null } })
+        {
+            errors.Add(fields["requireDeployment"]!.Key.Position, $"{fields.PathOf("requireDeployment")}: only allowed together with promoteFrom (it waits for a successful deployment of that environment)");
+        }
+
+        var deploymentEnvironment = ReadString(fields, "deploymentEnvironment", nullable: true, value =>
+            value.Length is > 0 and <= 255 ? null : $"expected a GitHub environment name of 1 to 255 characters; got {ConfigPath.Quote(value)}");
         var batchWindow = ReadDuration(fields, "batchWindow");
         var commit = ReadEnum(fields, "commit", CommitModes) ?? CommitMode.Git;
         var freeze = BindFreeze(fields);
         var pullRequest = BindPullRequest(fields);
-        return new EnvironmentConfig(name, branch, files, promoteFrom, soak, batchWindow, commit, freeze, pullRequest, position);
+        return new EnvironmentConfig(name, branch, files, promoteFrom, soak, batchWindow, commit, freeze, pullRequest, position)
+        {
+            RequireDeployment = requireDeployment,
+            DeploymentEnvironment = deploymentEnvironment,
+        };
     }
 
     private List<FreezeWindow> BindFreeze(Fields fields)

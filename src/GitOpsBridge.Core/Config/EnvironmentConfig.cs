@@ -29,4 +29,17 @@ public sealed record EnvironmentConfig(
     /// image until its pin is removed from the file. Empty when the file pins nothing.
     /// </summary>
     public IReadOnlyDictionary<string, string> Pins { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// With <see cref="PromoteFrom"/>: a version is promoted here only after GitHub reports a
+    /// successful deployment of the source environment at its merge commit or a later commit of
+    /// that environment's base (a <c>deployment_status</c> event, as Argo CD notifications send).
+    /// </summary>
+    public bool RequireDeployment { get; init; }
+
+    /// <summary>
+    /// The name this environment's deployments carry on GitHub (<c>deployment.environment</c>),
+    /// when the deploying tool names it differently; <see langword="null"/> means <see cref="Name"/>.
+    /// </summary>
+    public string? DeploymentEnvironment { get; init; }
 }

@@ -78,4 +78,16 @@ public interface IGitHubApi
     /// mergeable: closed, draft, conflict, a required check) or 409 (the head moved).
     /// </summary>
     Task<string> MergePullRequestAsync(long installationId, string repository, int number, string headSha, GitOpsBridge.Core.Config.MergeMethod method, CancellationToken ct = default);
+
+    /// <summary>
+    /// Records a deployment of a commit to an environment with a final status (Deployments: write):
+    /// <c>POST /repos/{owner}/{repo}/deployments</c>, then its <c>statuses</c>. Returns the deployment's id.
+    /// </summary>
+    Task<long> CreateDeploymentAsync(long installationId, DeploymentSpec spec, CancellationToken ct = default);
+
+    /// <summary>
+    /// How <paramref name="head"/> relates to <paramref name="baseRef"/> (<c>GET /repos/{owner}/{repo}/compare/{base}...{head}</c>):
+    /// <c>ahead</c>, <c>behind</c>, <c>identical</c> or <c>diverged</c>; null when either is unknown (404).
+    /// </summary>
+    Task<string?> CompareAsync(long installationId, string repository, string baseRef, string head, CancellationToken ct = default);
 }

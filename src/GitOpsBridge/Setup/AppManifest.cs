@@ -20,10 +20,11 @@ public static class AppManifest
         ["actions"] = "read",
         ["checks"] = "write",
         ["statuses"] = "read",
+        ["deployments"] = "write",
     };
 
     /// <summary>Subscribed events, as the manifest's <c>default_events</c>.</summary>
-    public static readonly IReadOnlyList<string> Events = ["registry_package", "package", "workflow_run", "check_suite", "repository_dispatch", "push", "pull_request", "issue_comment", "check_run", "status", "pull_request_review"];
+    public static readonly IReadOnlyList<string> Events = ["registry_package", "package", "workflow_run", "check_suite", "repository_dispatch", "push", "pull_request", "issue_comment", "deployment_status", "check_run", "status", "pull_request_review"];
 
     /// <summary>Events GitHub sends every App without a subscription (they cannot be in a manifest).</summary>
     public static readonly IReadOnlyList<string> AlwaysSentEvents = ["installation", "installation_repositories"];

@@ -23,4 +23,19 @@ public static class TargetControlKinds
 
     /// <summary>The image stays at this version, even a lower one, until unpinned.</summary>
     public const string Pinned = "pinned";
+
+    /// <summary>
+    /// This version merged in the <c>promoteFrom</c> environment and waits for this environment's
+    /// gates (<c>soak</c>, <c>requireDeployment</c>): <see cref="TargetControl.CreatedAt"/> is the
+    /// merge time, <see cref="TargetControl.Actor"/> who merged it. Removed once the gates open.
+    /// </summary>
+    public const string Promotion = "promotion";
+
+    /// <summary>
+    /// The <c>promoteFrom</c> environment reported a successful deployment that contains this
+    /// version's merge commit: the deployment gate of its <see cref="Promotion"/> is open. Without an
+    /// image (<c>""</c>), <see cref="TargetControl.Tag"/> is the commit of the latest successful
+    /// deployment of the source environment, for a merge whose webhook arrives after it.
+    /// </summary>
+    public const string Deployed = "deployed";
 }

@@ -21,6 +21,7 @@ internal static partial class GitHubWebhookEndpoint
     {
         "registry_package", "package", "workflow_run", "check_suite", "repository_dispatch", "installation", "installation_repositories", "push", "pull_request", "issue_comment",
         "check_run", "status", "pull_request_review",
+        "deployment_status",
     };
 
     public static IEndpointRouteBuilder MapGitHubWebhooks(this IEndpointRouteBuilder endpoints)

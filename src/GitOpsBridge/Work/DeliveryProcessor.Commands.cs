@@ -154,6 +154,9 @@ internal sealed partial class DeliveryProcessor
             await store.UpsertDesiredImageAsync(target, image with { DeliveryId = deliveryId, Provenance = image.Provenance with { Actor = login }, UpdatedAt = now }, cancellationToken);
         }
 
+        // A person's promote bypasses the gates (soak, deployment) of versions waiting for them.
+        await store.RemoveTargetControlsAsync(target, TargetControlKinds.Promotion, null, cancellationToken);
+
         var versions = string.Join(", ", desired.Select(d => $"`{d.ImageName}:{d.Tag ?? d.Digest}`"));
         await github.CommentAsync(source.InstallationId, source.Repository, ours.Number,
             $"@{login} promoting {versions} from **{source.Environment}** (#{ours.Number}) to **{env.Name}** now.", cancellationToken);

@@ -21,16 +21,26 @@ internal sealed partial class DeliveryProcessor
         // merge_commit_sha is set on unmerged PRs too (a test merge); only "merged" says it merged.
         var merged = pr.TryGetProperty("merged", out var m) && m.ValueKind == JsonValueKind.True;
         await store.SetPullRequestAsync(ours with { State = merged ? "merged" : "closed", UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        var sender = SenderLogin(root);
         if (merged)
         {
             await github.DeleteBranchAsync(installationId, repository, ours.HeadBranch, cancellationToken);
+            var (note, pending) = await OnMergedAsync(deliveryId, ours, pr, sender, cancellationToken);
             await store.AddTargetOutcomeAsync(deliveryId, new TargetOutcome(repository, ours.Target.Environment, DeliveryStatus.Done, "merged",
-                "merged; the bridge deleted its branch", number, ours.Url, "merged"), cancellationToken);
-            await FinishAsync(deliveryId, DeliveryStatus.Done, "merged", $"pull request #{number} was merged", cancellationToken);
+                "merged; the bridge deleted its branch" + note, number, ours.Url, "merged"), cancellationToken);
+            if (pending == 0)
+            {
+                await FinishAsync(deliveryId, DeliveryStatus.Done, "merged", $"pull request #{number} was merged", cancellationToken);
+            }
+            else
+            {
+                // Pending until each promotion it started is published (or superseded).
+                await SettleAsync(deliveryId, cancellationToken);
+            }
+
             return;
         }
 
-        var sender = SenderLogin(root);
         var declined = await IsAppAsync(sender, ours, cancellationToken) ? [] : await DeclineAsync(ours, sender, cancellationToken);
         if (declined.Count == 0)
         {
@@ -100,18 +110,12 @@ internal sealed partial class DeliveryProcessor
     /// <summary>Records, as declined, every desired version of the target that this pull request carried.</summary>
     private async Task<List<DesiredImage>> DeclineAsync(PullRequestRecord pullRequest, string? sender, CancellationToken cancellationToken)
     {
-        var declined = new List<DesiredImage>();
-        foreach (var image in await store.GetDesiredImagesAsync(pullRequest.Target, cancellationToken))
+        // Only versions the pull request showed: one that arrived after it was closed was never seen.
+        var declined = await CarriedAsync(pullRequest, cancellationToken);
+        foreach (var image in declined)
         {
-            // Only versions the pull request showed: one that arrived after it was closed was never seen.
-            var outcomes = await store.GetTargetOutcomesAsync(image.DeliveryId, cancellationToken);
-            if (outcomes.Any(o => o.Repository == pullRequest.Target.Repository && o.Environment == pullRequest.Target.Environment
-                && o.Status == DeliveryStatus.Done && o.PullRequestNumber == pullRequest.Number))
-            {
-                await store.SetTargetControlAsync(pullRequest.Target,
-                    new TargetControl(TargetControlKinds.Declined, image.ImageName, image.Tag, image.Digest, sender, time.GetUtcNow()), cancellationToken);
-                declined.Add(image);
-            }
+            await store.SetTargetControlAsync(pullRequest.Target,
+                new TargetControl(TargetControlKinds.Declined, image.ImageName, image.Tag, image.Digest, sender, time.GetUtcNow()), cancellationToken);
         }
 
         return declined;

@@ -112,6 +112,9 @@ internal sealed partial class DeliveryProcessor(IBridgeStore store, IGitHubApi g
             case "pull_request_review" when action is "submitted" or "dismissed":
                 await ProcessPullRequestReviewAsync(deliveryId, installationId, root, action, cancellationToken);
                 return;
+            case "deployment_status":
+                await ProcessDeploymentStatusAsync(deliveryId, installationId, root, cancellationToken);
+                return;
             case "repository_dispatch":
                 await ProcessRepositoryDispatchAsync(deliveryId, installationId, root, action, cancellationToken);
                 return;

@@ -74,6 +74,7 @@ internal sealed partial class TargetReconciler(
         }
 
         desired = [.. desired.Where(d => declined.All(x => x.Image != d))];
+        desired = await PassingPromotionGatesAsync(target, env, controls, desired, cancellationToken);
         if (desired.Count == 0)
         {
             await SettleSupersededAsync(target, cancellationToken);
@@ -184,7 +185,8 @@ internal sealed partial class TargetReconciler(
         var title = Title(env.Name, changes);
         var pr = env.PullRequest ?? PullRequestConfig.Default;
         var result = await github.CreateOrUpdatePullRequestAsync(target.InstallationId,
-            new PullRequestSpec(target.Repository, branch, target.BaseBranch, title, Body(env.Name, changes, desired), pr.Labels, [.. pr.Reviewers, .. pr.TeamReviewers], pr.Draft),
+            new PullRequestSpec(target.Repository, branch, target.BaseBranch, title,
+                Body(env.Name, changes, desired) + await PromotionNoteAsync(env, desired.Where(d => changes.Any(c => c.Image == d)), cancellationToken), pr.Labels, [.. pr.Reviewers, .. pr.TeamReviewers], pr.Draft),
             cancellationToken);
         await store.SetPullRequestAsync(new PullRequestRecord(target, result.Number, result.Url, branch, "open", time.GetUtcNow()), cancellationToken);
         Log.Published(logger, result.Number, result.Action, target.Repository, target.Environment);

@@ -23,6 +23,22 @@ public sealed class PromotionTests
     }
 
     [Fact]
+    public void Parse_DeploymentGate_IsBound()
+    {
+        var config = ConfigParser.Parse("""
+            version: 1
+            environments:
+              staging: { deploymentEnvironment: staging-eu }
+              prod: { promoteFrom: staging, requireDeployment: true }
+            """);
+
+        Assert.Equal("staging-eu", config.Environments["staging"].DeploymentEnvironment);
+        Assert.False(config.Environments["staging"].RequireDeployment);
+        Assert.True(config.Environments["prod"].RequireDeployment);
+        Assert.Null(config.Environments["prod"].DeploymentEnvironment);
+    }
+
+    [Fact]
     public void Parse_PromoteFromDeclaredLater_IsAccepted()
     {
         ConfigAssert.Valid("version: 1\nenvironments:\n  prod: { promoteFrom: dev }\n  dev: {}\n");

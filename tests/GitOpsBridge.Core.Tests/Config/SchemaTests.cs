@@ -49,6 +49,7 @@ public sealed class SchemaTests
         EnvironmentHeader + "    branch: main\n  prod:\n    promoteFrom: dev\n    soak: 1d12h\n    batchWindow: 0s\n",
         EnvironmentHeader + "    files: [{ path: a.yaml, image: api }]\n    pin: { api: v1.2.3_hotfix-1 }\n",
         EnvironmentHeader + "    pin: null\n",
+        EnvironmentHeader + "    deploymentEnvironment: dev-eu\n  prod:\n    promoteFrom: dev\n    requireDeployment: true\n    deploymentEnvironment: null\n",
     ];
 
     public static TheoryData<string, string> InvalidSamples() => new()
@@ -93,6 +94,8 @@ public sealed class SchemaTests
         { EnvironmentHeader + "    branch: \"a..b\"\n", "not a valid branch name" },
         { EnvironmentHeader + "    commit: svn\n", "expected one of git, api" },
         { EnvironmentHeader + "    soak: 30m\n", "only allowed together with promoteFrom" },
+        { EnvironmentHeader + "    requireDeployment: true\n", "only allowed together with promoteFrom" },
+        { EnvironmentHeader + "    deploymentEnvironment: \"\"\n", "deploymentEnvironment: must not be empty" },
         { EnvironmentHeader + "    batchWindow: 30\n", "expected a duration" },
         { EnvironmentHeader + "    batchWindow: 30min\n", "expected a duration" },
         { EnvironmentHeader + "    files: { path: a.yaml }\n", "expected a list of file targets" },

@@ -1,6 +1,5 @@
 using GitOpsBridge.Storage;
 using GitOpsBridge.Tests.Service;
-using Microsoft.Extensions.Time.Testing;
 
 namespace GitOpsBridge.Tests.Lifecycle;
 
@@ -19,59 +18,34 @@ public sealed class FreezeWindowTests
     [SkippableFact]
     public async Task FreezeWindow_ChangesAccumulate_AndFlowWhenItEnds()
     {
-        var clock = new FakeTimeProvider(Monday0850);
+        await using var pumped = new PumpedClock(Monday0850);
+        var clock = pumped.Clock;
+        await using var s = await LifecycleScenario.StartAsync(new Dictionary<string, string?> { ["Worker:PollInterval"] = "00:00:00.100" }, clock, Config);
+        await s.PushImageAsync("hello-world-npm", "1.5.0", "before-freeze");
+        var pr = s.SinglePullRequest("open");
 
-        // The worker waits on the fake clock between polls: let it run ten times faster than real time.
-        using var pumping = new CancellationTokenSource();
-        var pump = Task.Run(async () =>
-        {
-            while (!pumping.IsCancellationRequested)
-            {
-                clock.Advance(TimeSpan.FromMilliseconds(100));
-                await Task.Delay(10);
-            }
-        });
-        try
-        {
-            await using var s = await LifecycleScenario.StartAsync(new Dictionary<string, string?> { ["Worker:PollInterval"] = "00:00:00.100" }, clock, Config);
-            await s.PushImageAsync("hello-world-npm", "1.5.0", "before-freeze");
-            var pr = s.SinglePullRequest("open");
+        pumped.AdvanceTo(Monday0850.AddMinutes(10));
+        await s.Bridge.PostAsync("registry_package", s.PackageEvent("hello-world-npm", "1.6.0"), "frozen-hello");
+        await s.Bridge.PostAsync("registry_package", s.PackageEvent("web", "2.1.0"), "frozen-web");
+        var hello = await WaitForOutcomeAsync(s, "frozen-hello", o => o.ReasonCode == "frozen");
+        var web = await WaitForOutcomeAsync(s, "frozen-web", o => o.ReasonCode == "frozen");
+        var whileFrozen = await s.GitHub.ReadFilesAsync(LifecycleScenario.Owner, LifecycleScenario.Name, pr.Head);
 
-            AdvanceTo(clock, Monday0850.AddMinutes(10));
-            await s.Bridge.PostAsync("registry_package", s.PackageEvent("hello-world-npm", "1.6.0"), "frozen-hello");
-            await s.Bridge.PostAsync("registry_package", s.PackageEvent("web", "2.1.0"), "frozen-web");
-            var hello = await WaitForOutcomeAsync(s, "frozen-hello", o => o.ReasonCode == "frozen");
-            var web = await WaitForOutcomeAsync(s, "frozen-web", o => o.ReasonCode == "frozen");
-            var whileFrozen = await s.GitHub.ReadFilesAsync(LifecycleScenario.Owner, LifecycleScenario.Name, pr.Head);
+        Assert.Equal(DeliveryStatus.Pending, hello.Status);
+        Assert.Equal(DeliveryStatus.Pending, web.Status);
+        Assert.Contains("frozen until 2026-11-30 09:30 UTC", hello.Reason, StringComparison.Ordinal);
+        Assert.Contains("tag: 1.5.0", whileFrozen["envs/dev/hello.yaml"], StringComparison.Ordinal);
+        Assert.Contains("tag: 2.0.0", whileFrozen["envs/dev/web.yaml"], StringComparison.Ordinal);
+        Assert.Equal(["1.6.0", "2.1.0"], (await s.Store.GetDesiredImagesAsync(s.Dev)).Select(d => d.Tag).Order(StringComparer.Ordinal));
+        Assert.Contains(await s.Store.ListJobsAsync(10), j => j.Kind == JobKind.Target && j.NotBefore == new DateTimeOffset(2026, 11, 30, 9, 30, 0, TimeSpan.Zero));
 
-            Assert.Equal(DeliveryStatus.Pending, hello.Status);
-            Assert.Equal(DeliveryStatus.Pending, web.Status);
-            Assert.Contains("frozen until 2026-11-30 09:30 UTC", hello.Reason, StringComparison.Ordinal);
-            Assert.Contains("tag: 1.5.0", whileFrozen["envs/dev/hello.yaml"], StringComparison.Ordinal);
-            Assert.Contains("tag: 2.0.0", whileFrozen["envs/dev/web.yaml"], StringComparison.Ordinal);
-            Assert.Equal(["1.6.0", "2.1.0"], (await s.Store.GetDesiredImagesAsync(s.Dev)).Select(d => d.Tag).Order(StringComparer.Ordinal));
-            Assert.Contains(await s.Store.ListJobsAsync(10), j => j.Kind == JobKind.Target && j.NotBefore == new DateTimeOffset(2026, 11, 30, 9, 30, 0, TimeSpan.Zero));
+        pumped.AdvanceTo(new DateTimeOffset(2026, 11, 30, 9, 30, 0, TimeSpan.Zero));
 
-            AdvanceTo(clock, new DateTimeOffset(2026, 11, 30, 9, 30, 0, TimeSpan.Zero));
-
-            Assert.Contains("tag: 1.6.0", await s.WaitForFileAsync(pr.Head, "envs/dev/hello.yaml", "tag: 1.6.0"), StringComparison.Ordinal);
-            Assert.Contains("tag: 2.1.0", await s.WaitForFileAsync(pr.Head, "envs/dev/web.yaml", "tag: 2.1.0"), StringComparison.Ordinal);
-            Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync("frozen-hello")).GetProperty("status").GetString());
-            Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync("frozen-web")).GetProperty("status").GetString());
-            Assert.Equal(pr.Number, s.SinglePullRequest("open").Number);
-        }
-        finally
-        {
-            await pumping.CancelAsync();
-            await pump;
-        }
-    }
-
-    private static void AdvanceTo(FakeTimeProvider clock, DateTimeOffset when)
-    {
-        var by = when - clock.GetUtcNow();
-        Assert.True(by >= TimeSpan.Zero, $"the fake clock already passed {when:O}: {clock.GetUtcNow():O}");
-        clock.Advance(by);
+        Assert.Contains("tag: 1.6.0", await s.WaitForFileAsync(pr.Head, "envs/dev/hello.yaml", "tag: 1.6.0"), StringComparison.Ordinal);
+        Assert.Contains("tag: 2.1.0", await s.WaitForFileAsync(pr.Head, "envs/dev/web.yaml", "tag: 2.1.0"), StringComparison.Ordinal);
+        Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync("frozen-hello")).GetProperty("status").GetString());
+        Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync("frozen-web")).GetProperty("status").GetString());
+        Assert.Equal(pr.Number, s.SinglePullRequest("open").Number);
     }
 
     private static async Task<TargetOutcome> WaitForOutcomeAsync(LifecycleScenario s, string deliveryId, Func<TargetOutcome, bool> done)

@@ -41,7 +41,9 @@ internal sealed class LifecycleScenario : IAsyncDisposable
 
     public TargetKey Dev => new(InstallationId, Repository, "main", "dev");
 
-    public static async Task<LifecycleScenario> StartAsync(Dictionary<string, string?> storage, TimeProvider? time = null, string config = Config, IReadOnlyDictionary<string, string>? files = null)
+    // sourceRepositories: repositories of Owner (names) whose CI builds the images, created with one commit and installed with the GitOps repository.
+    public static async Task<LifecycleScenario> StartAsync(Dictionary<string, string?> storage, TimeProvider? time = null, string config = Config, IReadOnlyDictionary<string, string>? files = null,
+        IReadOnlyList<string>? sourceRepositories = null)
     {
         storage["GitHub:AppSlug"] = "gitops-bridge";
         var port = BridgeServer.FreePort();
@@ -67,7 +69,12 @@ internal sealed class LifecycleScenario : IAsyncDisposable
         }
 
         await github.CreateRepositoryAsync(Owner, Name, repositoryFiles);
-        var installation = github.CreateInstallation(Owner, Name);
+        foreach (var source in sourceRepositories ?? [])
+        {
+            await github.CreateRepositoryAsync(Owner, source, new Dictionary<string, string> { ["README.md"] = $"# {source}\n" });
+        }
+
+        var installation = github.CreateInstallation(Owner, [Name, .. sourceRepositories ?? []]);
         var bridge = await BridgeServer.StartAsync(github, port, settings: storage, time: time);
         var scenario = new LifecycleScenario { GitHub = github, Bridge = bridge, InstallationId = installation.Id };
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -16,9 +16,9 @@ public sealed class AppManifestTests
         Assert.Equal("https://bridge.example.com/base/setup/callback", manifest["redirect_url"]!.GetValue<string>());
         Assert.False(manifest["public"]!.GetValue<bool>());
         Assert.Equal(
-            """{"contents":"write","pull_requests":"write","metadata":"read","packages":"read","actions":"read","checks":"write","statuses":"read"}""",
+            """{"contents":"write","pull_requests":"write","metadata":"read","packages":"read","actions":"read","checks":"write","statuses":"read","deployments":"write"}""",
             manifest["default_permissions"]!.ToJsonString());
-        Assert.Equal("""["registry_package","package","workflow_run","check_suite","repository_dispatch","push","pull_request","issue_comment","check_run","status","pull_request_review"]""", manifest["default_events"]!.ToJsonString());
+        Assert.Equal("""["registry_package","package","workflow_run","check_suite","repository_dispatch","push","pull_request","issue_comment","deployment_status","check_run","status","pull_request_review"]""", manifest["default_events"]!.ToJsonString());
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class SetupProcessTests
             Assert.Equal($"http://127.0.0.1:{port}/api/github/webhooks", form.Manifest["hook_attributes"]!["url"]!.GetValue<string>());
             Assert.Equal($"http://127.0.0.1:{port}/setup/callback", form.Manifest["redirect_url"]!.GetValue<string>());
             Assert.Equal(
-                """{"contents":"write","pull_requests":"write","metadata":"read","packages":"read","actions":"read","checks":"write","statuses":"read"}""",
+                """{"contents":"write","pull_requests":"write","metadata":"read","packages":"read","actions":"read","checks":"write","statuses":"read","deployments":"write"}""",
                 form.Manifest["default_permissions"]!.ToJsonString());
             Assert.True(status == HttpStatusCode.OK, $"callback answered {status}: {html}\n{bridge.Output}");
             Assert.Equal(HttpStatusCode.Accepted, late.StatusCode);
