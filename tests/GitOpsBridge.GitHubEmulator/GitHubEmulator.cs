@@ -156,6 +156,7 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         app.MapCheckRunsApi();
         app.MapHooksApi();
         app.MapGitSmartHttp();
+        app.MapGitDataApi();
         app.MapGraphQlApi();
         app.MapFallback(context => GitHubResults.NotFound().ExecuteAsync(context));
 
