@@ -57,6 +57,26 @@ internal sealed class RepositoryIndexer(IBridgeStore store, IGitHubApi github, T
         }
 
         await store.SetRepositoryAsync(new RepositoryRecord(info.FullName, installationId, info.DefaultBranch, yaml, error, tracked, time.GetUtcNow()), cancellationToken);
+        if (yaml is not null && error is null)
+        {
+            await ReconcileRemovedAsync(installationId, info.FullName, ConfigParser.Parse(yaml), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Queues the targets whose environment the config no longer has (with a desired state or an
+    /// open pull request): their reconcile closes the pull request and deletes its branch.
+    /// </summary>
+    private async Task ReconcileRemovedAsync(long installationId, string repository, RepositoryConfig config, CancellationToken cancellationToken)
+    {
+        var targets = (await store.ListTargetsAsync(repository, cancellationToken))
+            .Concat((await store.ListPullRequestsAsync("open", cancellationToken)).Select(p => p.Target).Where(t => string.Equals(t.Repository, repository, StringComparison.OrdinalIgnoreCase)))
+            .Where(t => t.InstallationId == installationId && !config.Environments.ContainsKey(t.Environment))
+            .Distinct();
+        foreach (var target in targets)
+        {
+            await store.EnqueueAsync(JobKind.Target, TargetKeys.ToJobKey(target), repository, time.GetUtcNow(), null, cancellationToken);
+        }
     }
 
     public static (long InstallationId, string Repository) ParseKey(string key)
