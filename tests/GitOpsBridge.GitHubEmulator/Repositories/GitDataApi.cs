@@ -103,15 +103,7 @@ internal static class GitDataApi
             {
                 ["sha"] = sha,
                 ["url"] = $"{api}/repos/{repository.FullName}/git/trees/{sha}",
-                ["tree"] = new JsonArray([.. listing.Select(e => (JsonNode)new JsonObject
-                {
-                    ["path"] = e.Path,
-                    ["mode"] = e.Mode,
-                    ["type"] = e.Type,
-                    ["sha"] = e.Sha,
-                    ["size"] = e.Type == "blob" ? e.Size : null,
-                    ["url"] = $"{api}/repos/{repository.FullName}/git/{e.Type}s/{e.Sha}",
-                })]),
+                ["tree"] = new JsonArray([.. listing.Select(e => (JsonNode)TreeEntry(api, repository, e))]),
                 ["truncated"] = false,
             },
             StatusCodes.Status201Created);
@@ -233,6 +225,19 @@ internal static class GitDataApi
             })]),
             ["verification"] = verification,
         };
+    }
+
+    /// <summary>An entry of <c>git-tree</c>: GitHub gives a size for blobs only.</summary>
+    private static JsonObject TreeEntry(string api, HostedRepository repository, TreeEntry entry)
+    {
+        var json = new JsonObject { ["path"] = entry.Path, ["mode"] = entry.Mode, ["type"] = entry.Type, ["sha"] = entry.Sha };
+        if (entry.Type == "blob")
+        {
+            json["size"] = entry.Size;
+        }
+
+        json["url"] = $"{api}/repos/{repository.FullName}/git/{entry.Type}s/{entry.Sha}";
+        return json;
     }
 
     private static JsonObject Person(GitIdentity identity) => new()
