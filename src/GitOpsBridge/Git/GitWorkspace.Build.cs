@@ -146,6 +146,7 @@ public sealed partial class GitWorkspace
         cancellationToken.ThrowIfCancellationRequested();
 
         string? rejection = null;
+        string? moved = null;
         using (var remote = git.Network.Remotes[RemoteName])
         {
             try
@@ -158,10 +159,22 @@ public sealed partial class GitWorkspace
                         OnPushStatusError = error => rejection = error.Message,
                         OnPushTransferProgress = (_, _, _) => !cancellationToken.IsCancellationRequested,
                         OnPackBuilderProgress = (_, _, _) => !cancellationToken.IsCancellationRequested,
+                        OnNegotiationCompletedBeforePush = updates =>
+                        {
+                            // libgit2 sends a non-forced update that is not a fast-forward all the same (measured), and
+                            // a git server takes it. The check is made here, on the tip this very push advertised: the
+                            // server then updates the ref only if it still has that tip (a compare-and-swap).
+                            moved = force ? null : updates.Select(u => u.DestinationObjectId).FirstOrDefault(old => !FastForward(git, old, commit))?.Sha;
+                            return moved is null;
+                        },
                     };
                     git.Network.Push(remote, $"{(force ? "+" : "")}{local}:{local}", push);
                     return true;
                 });
+            }
+            catch (LibGit2SharpException) when (moved is not null)
+            {
+                throw new GitNonFastForwardException($"{branch} of {name} moved since it was fetched (it is at {moved})");
             }
             catch (NonFastForwardException)
             {
@@ -171,11 +184,25 @@ public sealed partial class GitWorkspace
 
         if (rejection is not null)
         {
-            throw rejection.Contains("fast-forward", StringComparison.OrdinalIgnoreCase) || rejection.Contains("fetch first", StringComparison.OrdinalIgnoreCase)
+            throw Raced(rejection)
                 ? new GitNonFastForwardException($"{name} refused the push to {branch}: {rejection}")
                 : new GitPushRejectedException($"{name} refused the push to {branch}: {rejection}");
         }
 
         git.Refs.Add(TrackingRef(branch), commit, allowOverwrite: true);
     }
+
+    /// <summary>Whether moving a ref from <paramref name="old"/> (zeros: no ref yet) to <paramref name="commit"/> is a fast-forward.</summary>
+    private static bool FastForward(Repository git, ObjectId old, ObjectId commit) =>
+        old == ObjectId.Zero
+        || (git.ObjectDatabase.Contains(old) && git.Lookup<Commit>(old) is { } from && git.Lookup<Commit>(commit) is { } to
+            && git.ObjectDatabase.FindMergeBase(from, to)?.Id == old);
+
+    /// <summary>
+    /// Whether a refused reference lost a race rather than met a rule: not a fast-forward, or the
+    /// server's compare-and-swap on the ref failed because another push moved it after the
+    /// advertisement ("failed to update ref", "cannot lock ref").
+    /// </summary>
+    internal static bool Raced(string rejection) =>
+        new[] { "fast-forward", "fetch first", "failed to update ref", "cannot lock ref", "failed to lock" }.Any(r => rejection.Contains(r, StringComparison.OrdinalIgnoreCase));
 }

@@ -124,7 +124,10 @@ public sealed class ApiCommitWriterTests(ITestOutputHelper output) : IAsyncLifet
         await Assert.ThrowsAsync<GitNonFastForwardException>(() => _git.PushAsync(GitHubScenario.Repository, "main", build.TipSha, force: false, _token));
         await Assert.ThrowsAsync<GitNonFastForwardException>(() => new ApiCommitWriter(_s.Api).PublishAsync(_s.InstallationId, build, "main", force: false));
 
+        // With the moved tip in the clone too, libgit2 alone would send the update and the server would take it.
         var again = await _git.FetchAsync(GitHubScenario.Repository, "main", _token);
+        await Assert.ThrowsAsync<GitNonFastForwardException>(() => _git.PushAsync(GitHubScenario.Repository, "main", build.TipSha, force: false, _token));
+        Assert.Equal(again.CommitSha, await _s.Emulator.GetBranchShaAsync(GitHubScenario.Owner, GitHubScenario.Repo, "main"));
         await _git.PushAsync(GitHubScenario.Repository, "main", (await _git.BuildAsync(again, Edit, "bridge", Bot, []))!.TipSha, force: false, _token);
         Assert.Contains("tag: 1.5.0", (await _s.Emulator.ReadFilesAsync(GitHubScenario.Owner, GitHubScenario.Repo, "main"))["envs/dev/values.yaml"], StringComparison.Ordinal);
     }
