@@ -184,7 +184,8 @@ public sealed partial class GitWorkspace
 
         if (rejection is not null)
         {
-            throw Raced(rejection)
+            // A forced update the server refuses met a rule (a protected branch), whatever the words.
+            throw !force && Raced(rejection)
                 ? new GitNonFastForwardException($"{name} refused the push to {branch}: {rejection}")
                 : new GitPushRejectedException($"{name} refused the push to {branch}: {rejection}");
         }
