@@ -74,12 +74,7 @@ internal sealed partial class TargetReconciler
                     : await git.BuildAsync(snapshot, files.Edited, Title(env.Name, changes) + "\n\n" + CommitBody(changes), author, [], cancellationToken);
                 if (build is null)
                 {
-                    foreach (var image in desired)
-                    {
-                        var skip = skips.GetValueOrDefault(image.DeliveryId);
-                        await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent, skip?.Reason ?? $"{target.BaseBranch} already holds it", null, cancellationToken);
-                    }
-
+                    await RecordUnchangedAsync(desired, target, skips, null, cancellationToken);
                     await SettleSupersededAsync(target, cancellationToken);
                     return null;
                 }
@@ -87,24 +82,8 @@ internal sealed partial class TargetReconciler
                 var sha = await PublishAsync(target, env, build, target.BaseBranch, force: false, token.Value, cancellationToken);
                 Log.CommittedDirectly(logger, sha, target.BaseBranch, target.Repository, target.Environment);
                 await RecordLatencyAsync(desired.Where(d => changes.Any(c => c.Image == d)), "committed", cancellationToken);
-                foreach (var image in desired)
-                {
-                    var mine = changes.Where(c => c.Image == image).ToList();
-                    if (mine.Count == 0)
-                    {
-                        var skip = skips.GetValueOrDefault(image.DeliveryId);
-                        await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent, skip?.Reason ?? "no file changes for this image", null, cancellationToken);
-                        continue;
-                    }
-
-                    var pin = pinned.GetValueOrDefault(image.ImageName);
-                    await RecordAsync([image], target, DeliveryStatus.Done, pin is null ? null : ReasonCodes.Pinned,
-                        $"committed {sha[..7]} to {target.BaseBranch}{(env.Commit == CommitMode.Api ? " through the API (verified)" : "")}: "
-                        + string.Join(", ", mine.Select(c => $"{c.Change.File} {c.Change.YamlPath} {c.Change.Old} → {c.Change.New}"))
-                        + (pin is null ? "" : $"; pinned{(pin.Actor is null ? "" : $" by @{pin.Actor}")} (intentional, also when lower)"),
-                        null, cancellationToken);
-                }
-
+                await RecordPublishedAsync(desired, target, changes, skips, pinned,
+                    $"committed {sha[..7]} to {target.BaseBranch}{(env.Commit == CommitMode.Api ? " through the API (verified)" : "")}: ", "", null, cancellationToken);
                 await SettleSupersededAsync(target, cancellationToken);
                 return null;
             }
@@ -182,6 +161,44 @@ internal sealed partial class TargetReconciler
         await github.DeleteBranchAsync(target.InstallationId, target.Repository, existing.HeadBranch, cancellationToken);
         await store.SetPullRequestAsync(existing with { State = "closed", UpdatedAt = time.GetUtcNow() }, cancellationToken);
         return (existing.Number, existing.Url, "closed");
+    }
+
+    /// <summary>Records every desired image as unchanged: the reason the planner gave, or that the base already holds it.</summary>
+    private async Task RecordUnchangedAsync(
+        IReadOnlyList<DesiredImage> desired, TargetKey target, Dictionary<string, SkippedTarget> skips, (int Number, string Url, string Action)? pr, CancellationToken cancellationToken)
+    {
+        foreach (var image in desired)
+        {
+            var skip = skips.GetValueOrDefault(image.DeliveryId);
+            await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent, skip?.Reason ?? $"{target.BaseBranch} already holds it", pr, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Records each desired image once its changes are published: done, with where they went
+    /// (<paramref name="where"/>), every change and any pin; an image without changes is skipped.
+    /// </summary>
+    private async Task RecordPublishedAsync(
+        IReadOnlyList<DesiredImage> desired, TargetKey target, List<(DesiredImage Image, PlannedChange Change)> changes, Dictionary<string, SkippedTarget> skips,
+        IReadOnlyDictionary<string, TargetControl> pinned, string where, string suffix, (int Number, string Url, string Action)? pr, CancellationToken cancellationToken)
+    {
+        foreach (var image in desired)
+        {
+            var mine = changes.Where(c => c.Image == image).ToList();
+            if (mine.Count == 0)
+            {
+                var skip = skips.GetValueOrDefault(image.DeliveryId);
+                await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent, skip?.Reason ?? "no file changes for this image", null, cancellationToken);
+                continue;
+            }
+
+            var pin = pinned.GetValueOrDefault(image.ImageName);
+            await RecordAsync([image], target, DeliveryStatus.Done, pin is null ? null : ReasonCodes.Pinned,
+                where + string.Join(", ", mine.Select(c => $"{c.Change.File} {c.Change.YamlPath} {c.Change.Old} → {c.Change.New}"))
+                + (pin is null ? "" : $"; pinned{(pin.Actor is null ? "" : $" by @{pin.Actor}")} (intentional, also when lower)")
+                + suffix,
+                pr, cancellationToken);
+        }
     }
 
     /// <summary>The start of the tag of a hold the bridge placed itself (no actor) because people's commits do not apply.</summary>

@@ -187,12 +187,7 @@ internal sealed partial class TargetReconciler(
                 await github.DeleteBranchAsync(target.InstallationId, target.Repository, branch, cancellationToken);
             }
 
-            foreach (var image in desired)
-            {
-                var skip = skips.GetValueOrDefault(image.DeliveryId);
-                await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent,
-                    skip?.Reason ?? $"{target.BaseBranch} already holds it", existing is { State: "open" } ? (existing.Number, existing.Url, "closed") : null, cancellationToken);
-            }
+            await RecordUnchangedAsync(desired, target, skips, existing is { State: "open" } ? (existing.Number, existing.Url, "closed") : null, cancellationToken);
 
             await SettleSupersededAsync(target, cancellationToken);
             return;
@@ -215,25 +210,8 @@ internal sealed partial class TargetReconciler(
         await RecordLatencyAsync(desired.Where(d => changes.Any(c => c.Image == d)), result.Action, cancellationToken);
         var autoMerge = pr.AutoMerge is { } method ? await EnableAutoMergeAsync(target, result, method, cancellationToken) : "";
 
-        foreach (var image in desired)
-        {
-            var mine = changes.Where(c => c.Image == image).ToList();
-            if (mine.Count > 0)
-            {
-                var pin = pinned.GetValueOrDefault(image.ImageName);
-                await RecordAsync([image], target, DeliveryStatus.Done, pin is null ? null : ReasonCodes.Pinned,
-                    $"pull request #{result.Number} {result.Action}: {string.Join(", ", mine.Select(c => $"{c.Change.File} {c.Change.YamlPath} {c.Change.Old} → {c.Change.New}"))}"
-                    + (pin is null ? "" : $"; pinned{(pin.Actor is null ? "" : $" by @{pin.Actor}")} (intentional, also when lower)")
-                    + (directRefused is null ? "" : $"; a pull request because {directRefused}")
-                    + autoMerge,
-                    (result.Number, result.Url, result.Action), cancellationToken);
-            }
-            else
-            {
-                var skip = skips.GetValueOrDefault(image.DeliveryId);
-                await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent, skip?.Reason ?? "no file changes for this image", null, cancellationToken);
-            }
-        }
+        await RecordPublishedAsync(desired, target, changes, skips, pinned, $"pull request #{result.Number} {result.Action}: ",
+            (directRefused is null ? "" : $"; a pull request because {directRefused}") + autoMerge, (result.Number, result.Url, result.Action), cancellationToken);
 
         await SettleSupersededAsync(target, cancellationToken);
     }

@@ -18,18 +18,8 @@ public abstract class CommitTests
     private const string Name = LifecycleScenario.Name;
 
     /// <summary>dev pushes (<c>commit: git</c>, the default) and qa commits through the API, on files with the same text.</summary>
-    private const string TwoModes = """
-        version: 1
-        images:
-          hello:
-            repository: ghcr.io/codertocat/hello-world-npm
-          web:
-            repository: ghcr.io/codertocat/web
-        environments:
-          dev:
-            files:
-              - { path: envs/dev/hello.yaml, helm: { image: hello, path: image } }
-              - { path: envs/dev/web.yaml, helm: { image: web, path: image } }
+    private const string TwoModes = LifecycleScenario.Config + """
+
           qa:
             commit: api
             files:
