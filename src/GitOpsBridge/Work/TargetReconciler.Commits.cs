@@ -82,8 +82,10 @@ internal sealed partial class TargetReconciler
                 var sha = await PublishAsync(target, env, build, target.BaseBranch, force: false, token.Value, cancellationToken);
                 Log.CommittedDirectly(logger, sha, target.BaseBranch, target.Repository, target.Environment);
                 await RecordLatencyAsync(desired.Where(d => changes.Any(c => c.Image == d)), "committed", cancellationToken);
+                var closed = await CloseSupersededByCommitAsync(target, sha, cancellationToken);
                 await RecordPublishedAsync(desired, target, changes, skips, pinned,
-                    $"committed {sha[..7]} to {target.BaseBranch}{(env.Commit == CommitMode.Api ? " through the API (verified)" : "")}: ", "", null, cancellationToken);
+                    $"committed {sha[..7]} to {target.BaseBranch}{(env.Commit == CommitMode.Api ? " through the API (verified)" : "")}: ",
+                    closed is { } c ? $"; pull request #{c.Number} (opened when a direct commit was refused) closed" : "", null, cancellationToken);
                 await SettleSupersededAsync(target, cancellationToken);
                 return null;
             }
@@ -142,6 +144,24 @@ internal sealed partial class TargetReconciler
         }
 
         await SettleSupersededAsync(target, cancellationToken);
+    }
+
+    /// <summary>
+    /// A direct commit now carries the change, so the pull request an earlier refusal opened for this
+    /// target is obsolete: closed with a comment, and its branch deleted. Returns it, or null when none was open.
+    /// </summary>
+    private async Task<PullRequestRecord?> CloseSupersededByCommitAsync(TargetKey target, string sha, CancellationToken cancellationToken)
+    {
+        if (await store.GetPullRequestAsync(target, cancellationToken) is not { State: "open" } existing)
+        {
+            return null;
+        }
+
+        await github.ClosePullRequestAsync(target.InstallationId, target.Repository, existing.Number,
+            $"GitOps Bridge committed the change straight to `{target.BaseBranch}` as {sha}, so this pull request is no longer needed.", cancellationToken);
+        await github.DeleteBranchAsync(target.InstallationId, target.Repository, existing.HeadBranch, cancellationToken);
+        await store.SetPullRequestAsync(existing with { State = "closed", UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        return existing;
     }
 
     /// <summary>

@@ -90,7 +90,7 @@ public abstract class CommitTests
     }
 
     [SkippableFact]
-    public async Task DirectCommit_MainIsProtected_FallsBackToAPullRequestThatSaysWhy()
+    public async Task DirectCommit_MainIsProtected_FallsBackToAPullRequestThatSaysWhy_ClosedOnceADirectCommitPasses()
     {
         await using var s = await LifecycleScenario.StartAsync(await StorageSettingsAsync(), config: Direct(LifecycleScenario.Config, ""));
         s.GitHub.ProtectBranch(Owner, Name, "main");
@@ -108,6 +108,18 @@ public abstract class CommitTests
         Assert.Contains("protected branch hook declined", pr.Body, StringComparison.Ordinal);
         Assert.Contains("tag: 1.5.0", (await s.GitHub.ReadFilesAsync(Owner, Name, pr.Head))[Hello], StringComparison.Ordinal);
         Assert.Equal(before, await s.GitHub.GetBranchShaAsync(Owner, Name, "main"));
+
+        // The rule is lifted: the next version is committed to main, and the fallback pull request is closed.
+        s.GitHub.ProtectBranch(Owner, Name, "main", requirePullRequest: false);
+        var direct = await s.PushImageAsync("web", "2.1.0", "web-210");
+
+        Assert.Equal("done", direct.GetProperty("status").GetString());
+        Assert.Contains($"pull request #{pr.Number} (opened when a direct commit was refused) closed", direct.GetProperty("targets")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var main = await s.GitHub.ReadFilesAsync(Owner, Name, "main");
+        Assert.Contains("tag: 1.5.0", main[Hello], StringComparison.Ordinal);
+        Assert.Contains("tag: 2.1.0", main["envs/dev/web.yaml"], StringComparison.Ordinal);
+        Assert.Equal("closed", s.SinglePullRequest("closed").State);
+        Assert.Null(await s.GitHub.GetBranchShaAsync(Owner, Name, pr.Head));
         s.GitHub.AssertNoSpecViolations();
     }
 
