@@ -161,6 +161,7 @@ public sealed partial class GitHubEmulator : IAsyncDisposable
         app.MapCompareApi();
         app.MapHooksApi();
         app.MapGitSmartHttp();
+        app.MapGitDataApi();
         app.MapGraphQlApi();
         app.MapFallback(context => GitHubResults.NotFound().ExecuteAsync(context));
 

@@ -123,5 +123,23 @@ public static class GitHubRoutes
     /// <summary>repos/compare-commits-with-basehead.</summary>
     public const string CompareCommits = "GET /repos/{owner}/{repo}/compare/{basehead}";
 
+    /// <summary>git/create-blob.</summary>
+    public const string CreateBlob = "POST /repos/{owner}/{repo}/git/blobs";
+
+    /// <summary>git/create-tree.</summary>
+    public const string CreateTree = "POST /repos/{owner}/{repo}/git/trees";
+
+    /// <summary>git/create-commit.</summary>
+    public const string CreateGitCommit = "POST /repos/{owner}/{repo}/git/commits";
+
+    /// <summary>git/get-commit (with the emulator's <c>verification</c>).</summary>
+    public const string GetGitCommit = "GET /repos/{owner}/{repo}/git/commits/{commit_sha}";
+
+    /// <summary>git/create-ref.</summary>
+    public const string CreateRef = "POST /repos/{owner}/{repo}/git/refs";
+
+    /// <summary>git/update-ref.</summary>
+    public const string UpdateRef = "PATCH /repos/{owner}/{repo}/git/refs/{ref}";
+
     internal static bool IsGit(string route) => route.Contains(".git/", StringComparison.Ordinal);
 }

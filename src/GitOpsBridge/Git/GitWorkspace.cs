@@ -13,7 +13,7 @@ namespace GitOpsBridge.Git;
 /// The token reaches libgit2 only through the credentials callback, so it is never in a URL, in the
 /// clone's config or in an exception message.
 /// </summary>
-public sealed class GitWorkspace(GitOptions options, TimeProvider time) : IGitWorkspace
+public sealed partial class GitWorkspace(GitOptions options, TimeProvider time) : IGitWorkspace
 {
     private const string RemoteName = "origin";
 
@@ -246,15 +246,7 @@ public sealed class GitWorkspace(GitOptions options, TimeProvider time) : IGitWo
         var baseCommit = (ObjectId.TryParse(baseSha, out var baseId) ? git.Lookup<Commit>(baseId) : null)
             ?? throw new InvalidOperationException($"commit {baseSha} is not in the clone of {name}; take the snapshot from FetchAsync");
 
-        var definition = TreeDefinition.From(baseCommit);
-        foreach (var (path, bytes) in files)
-        {
-            using var content = new MemoryStream(bytes, writable: false);
-            var blob = git.ObjectDatabase.CreateBlob(content);
-            definition.Add(path, blob, ModeFor(baseCommit, path));
-        }
-
-        var tree = git.ObjectDatabase.CreateTree(definition);
+        var tree = BuildTree(git, baseCommit, files);
         if (tree.Id == baseCommit.Tree.Id)
         {
             return null;
@@ -263,34 +255,7 @@ public sealed class GitWorkspace(GitOptions options, TimeProvider time) : IGitWo
         var signature = new Signature(author.Name, author.Email, time.GetUtcNow());
         var commit = git.ObjectDatabase.CreateCommit(signature, signature, message, tree, [baseCommit], prettifyMessage: false);
 
-        // libgit2 pushes references, so the commit gets a local branch of the same name first.
-        var local = $"refs/heads/{branch}";
-        git.Refs.Add(local, commit.Id, allowOverwrite: true);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        string? rejection = null;
-        using (var remote = git.Network.Remotes[RemoteName])
-        {
-            Transport(name, token, cancellationToken, credentials =>
-            {
-                var push = new PushOptions
-                {
-                    CredentialsProvider = credentials,
-                    OnPushStatusError = error => rejection = error.Message,
-                    OnPushTransferProgress = (_, _, _) => !cancellationToken.IsCancellationRequested,
-                    OnPackBuilderProgress = (_, _, _) => !cancellationToken.IsCancellationRequested,
-                };
-                git.Network.Push(remote, $"+{local}:{local}", push);
-                return true;
-            });
-        }
-
-        if (rejection is not null)
-        {
-            throw new GitPushRejectedException($"{name} refused the push to {branch}: {rejection}");
-        }
-
-        git.Refs.Add(TrackingRef(branch), commit.Id, allowOverwrite: true);
+        Push(git, name, branch, commit.Id, force: true, token, cancellationToken);
         return commit.Sha;
     }
 

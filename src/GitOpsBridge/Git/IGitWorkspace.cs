@@ -37,4 +37,25 @@ public interface IGitWorkspace
     /// <exception cref="GitAuthenticationException">The token was refused.</exception>
     Task<IReadOnlyList<(string Sha, string AuthorEmail, string Message)>> CommitsAheadAsync(
         string repository, string baseCommit, string branch, string token, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Builds, in the cached clone and without pushing, the bridge's commit on
+    /// <paramref name="baseSnapshot"/> (its tree with <paramref name="files"/> replaced or added, as
+    /// <see cref="CommitAndPushAsync"/> builds it), then replays the commits <paramref name="replay"/>
+    /// (oldest first, fetched by <see cref="CommitsAheadAsync"/>) on top of it, keeping their authors.
+    /// Replay stops at the first commit that does not apply cleanly (<see cref="GitBuild.Conflict"/>);
+    /// merge commits are not replayed, and a commit that changes nothing any more is dropped. Returns
+    /// null when the files already hold that text.
+    /// </summary>
+    Task<GitBuild?> BuildAsync(
+        GitSnapshot baseSnapshot, IReadOnlyDictionary<string, string> files, string message, GitAuthor author, IReadOnlyList<string> replay, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Pushes a commit of the clone (built by <see cref="BuildAsync"/>) to <c>refs/heads/{branch}</c>,
+    /// forced or only as a fast-forward.
+    /// </summary>
+    /// <exception cref="GitNonFastForwardException">Not forced, and the branch moved on the server.</exception>
+    /// <exception cref="GitPushRejectedException">The server refused the push (a protected branch).</exception>
+    /// <exception cref="GitAuthenticationException">The token was refused.</exception>
+    Task PushAsync(string repository, string branch, string commitSha, bool force, string token, CancellationToken cancellationToken = default);
 }

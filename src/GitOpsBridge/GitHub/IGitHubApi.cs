@@ -90,4 +90,24 @@ public interface IGitHubApi
     /// <c>ahead</c>, <c>behind</c>, <c>identical</c> or <c>diverged</c>; null when either is unknown (404).
     /// </summary>
     Task<string?> CompareAsync(long installationId, string repository, string baseRef, string head, CancellationToken ct = default);
+
+    /// <summary>Creates a blob from bytes (sent base64); returns its sha (the same as git's).</summary>
+    Task<string> CreateBlobAsync(long installationId, string repository, byte[] content, CancellationToken ct = default);
+
+    /// <summary>Creates a tree: <paramref name="baseTree"/> with <paramref name="entries"/> replaced, added or (a null sha) deleted; returns its sha.</summary>
+    Task<string> CreateTreeAsync(long installationId, string repository, string baseTree, IReadOnlyList<GitDataTreeEntry> entries, CancellationToken ct = default);
+
+    /// <summary>Creates a commit, with GitHub as the committer, so GitHub signs it (Verified).</summary>
+    Task<GitDataCommit> CreateCommitAsync(
+        long installationId, string repository, string message, string tree, IReadOnlyList<string> parents, GitDataAuthor? author, CancellationToken ct = default);
+
+    /// <summary>A commit with GitHub's verification of its signature.</summary>
+    Task<GitDataCommit> GetCommitAsync(long installationId, string repository, string sha, CancellationToken ct = default);
+
+    /// <summary>
+    /// Points a branch at a commit (<c>PATCH /git/refs/heads/{branch}</c>), creating the branch when it
+    /// does not exist. Without <paramref name="force"/> GitHub refuses (422) an update that is not a
+    /// fast-forward; a protected branch refuses (422) what its rules do not allow.
+    /// </summary>
+    Task SetBranchAsync(long installationId, string repository, string branch, string sha, bool force, CancellationToken ct = default);
 }

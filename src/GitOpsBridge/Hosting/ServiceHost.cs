@@ -104,6 +104,7 @@ internal static class ServiceHost
         };
         services.AddSingleton(git);
         services.AddSingleton<IGitWorkspace, GitWorkspace>();
+        services.AddSingleton<ApiCommitWriter>();
 
         services.AddSingleton(configuration.GetSection("Worker").Get<WorkerOptions>() ?? new WorkerOptions());
         services.AddSingleton(configuration.GetSection("Recovery").Get<RecoveryOptions>() ?? new RecoveryOptions());

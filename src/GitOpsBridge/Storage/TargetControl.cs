@@ -6,7 +6,7 @@ namespace GitOpsBridge.Storage;
 /// </summary>
 /// <param name="Kind">One of <see cref="TargetControlKinds"/>.</param>
 /// <param name="ImageName">The image it is about, or <c>""</c> for the whole target (a hold).</param>
-/// <param name="Tag">The version it names (declined or pinned), if any.</param>
+/// <param name="Tag">The version it names (declined or pinned), if any; for a hold the bridge placed itself (no actor), why.</param>
 /// <param name="Digest">The digest of that version, when known.</param>
 /// <param name="Actor">The GitHub login that decided it.</param>
 /// <param name="CreatedAt">When. The store keeps the caller's value.</param>
@@ -38,4 +38,7 @@ public static class TargetControlKinds
     /// deployment of the source environment, for a merge whose webhook arrives after it.
     /// </summary>
     public const string Deployed = "deployed";
+
+    /// <summary>The next build of the branch starts from the base alone, dropping people's commits (<c>/gitops-bridge rebase</c> of a held target).</summary>
+    public const string Rebuild = "rebuild";
 }

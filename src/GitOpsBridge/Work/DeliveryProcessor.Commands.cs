@@ -98,10 +98,19 @@ internal sealed partial class DeliveryProcessor
                     released > 0 ? $"**{env}** is released: the pull request is rebuilt with every version recorded meanwhile." : $"**{env}** was not on hold; the pull request is rebuilt anyway.");
                 return;
             case PullRequestCommand.Rebase:
+                // A hold the bridge placed itself (no actor: people's commits did not apply) is what rebase ends: rebuilt from the base, without them.
+                var holds = (await store.GetTargetControlsAsync(target, cancellationToken)).Where(x => x.Kind == TargetControlKinds.Held).ToList();
+                var conflicted = holds.Count > 0 && holds.All(x => x.Actor is null);
+                if (conflicted)
+                {
+                    await store.RemoveTargetControlsAsync(target, TargetControlKinds.Held, null, cancellationToken);
+                    await store.SetTargetControlAsync(target, new TargetControl(TargetControlKinds.Rebuild, "", null, null, login, now), cancellationToken);
+                }
+
                 await EnqueueTargetAsync(target, cancellationToken);
-                var held = (await store.GetTargetControlsAsync(target, cancellationToken)).Any(x => x.Kind == TargetControlKinds.Held);
                 await ReplyAsync(DeliveryStatus.Done, "rebase", $"rebase of {env} asked by @{login}",
-                    held ? $"**{env}** is on hold, so nothing is pushed until `{PullRequestCommand.Prefix} release`." : $"rebuilding this pull request on the latest `{target.BaseBranch}`.");
+                    conflicted ? $"rebuilding this pull request on the latest `{target.BaseBranch}` with every recorded version; the commits on its branch that did not apply are dropped."
+                    : holds.Count > 0 ? $"**{env}** is on hold, so nothing is pushed until `{PullRequestCommand.Prefix} release`." : $"rebuilding this pull request on the latest `{target.BaseBranch}`.");
                 return;
             case PullRequestCommand.Explain:
                 var explanation = await ExplainAsync(target, cancellationToken);

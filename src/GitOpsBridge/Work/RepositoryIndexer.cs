@@ -60,7 +60,9 @@ internal sealed class RepositoryIndexer(IBridgeStore store, IGitHubApi github, T
         await store.SetRepositoryAsync(new RepositoryRecord(info.FullName, installationId, info.DefaultBranch, yaml, error, tracked, time.GetUtcNow()), cancellationToken);
         if (error is null && yaml is not null)
         {
-            await EnqueueChangedPinsAsync(installationId, info.FullName, info.DefaultBranch, previous?.ConfigYaml, ConfigParser.Parse(yaml), cancellationToken);
+            var config = ConfigParser.Parse(yaml);
+            await EnqueueChangedPinsAsync(installationId, info.FullName, info.DefaultBranch, previous?.ConfigYaml, config, cancellationToken);
+            await ReconcileRemovedAsync(installationId, info.FullName, config, cancellationToken);
         }
     }
 
@@ -85,6 +87,22 @@ internal sealed class RepositoryIndexer(IBridgeStore store, IGitHubApi github, T
             }
 
             var target = new TargetKey(installationId, repository, env.Branch ?? defaultBranch ?? "main", env.Name);
+            await store.EnqueueAsync(JobKind.Target, TargetKeys.ToJobKey(target), repository, time.GetUtcNow(), null, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Queues the targets whose environment the config no longer has (with a desired state or an
+    /// open pull request): their reconcile closes the pull request and deletes its branch.
+    /// </summary>
+    private async Task ReconcileRemovedAsync(long installationId, string repository, RepositoryConfig config, CancellationToken cancellationToken)
+    {
+        var targets = (await store.ListTargetsAsync(repository, cancellationToken))
+            .Concat((await store.ListPullRequestsAsync("open", cancellationToken)).Select(p => p.Target).Where(t => string.Equals(t.Repository, repository, StringComparison.OrdinalIgnoreCase)))
+            .Where(t => t.InstallationId == installationId && !config.Environments.ContainsKey(t.Environment))
+            .Distinct();
+        foreach (var target in targets)
+        {
             await store.EnqueueAsync(JobKind.Target, TargetKeys.ToJobKey(target), repository, time.GetUtcNow(), null, cancellationToken);
         }
     }

@@ -18,7 +18,7 @@ namespace GitOpsBridge.Work;
 /// </summary>
 internal sealed partial class TargetReconciler(
     IBridgeStore store, IGitWorkspace git, IGitHubApi github, IInstallationTokens tokens, DeliveryProcessor deliveries,
-    GitHubGraphQlClients graphQl, GitHubOptions options, TimeProvider time, ILogger<TargetReconciler> logger)
+    GitHubGraphQlClients graphQl, GitHubOptions options, TimeProvider time, ILogger<TargetReconciler> logger, ApiCommitWriter commits)
 {
     /// <summary>How often the branch is built when the base keeps moving under it; the last build is then kept.</summary>
     internal const int MaxBuilds = 3;
@@ -53,7 +53,14 @@ internal sealed partial class TargetReconciler(
         if (!config.Environments.TryGetValue(target.Environment, out var env))
         {
             await store.RemoveDesiredImagesAsync(target, cancellationToken);
-            await RecordAsync(desired, target, DeliveryStatus.Skipped, "target-removed", $"the config no longer has the environment {target.Environment}", null, cancellationToken);
+            var closed = await CloseRemovedAsync(target, cancellationToken);
+            await RecordAsync(desired, target, DeliveryStatus.Skipped, "target-removed", $"the config no longer has the environment {target.Environment}"
+                + (closed is { } c ? $"; pull request #{c.Number} closed and its branch deleted" : ""), closed, cancellationToken);
+            return;
+        }
+
+        if (desired.Count == 0)
+        {
             return;
         }
 
@@ -88,7 +95,7 @@ internal sealed partial class TargetReconciler(
             foreach (var image in desired)
             {
                 await RecordIfPendingAsync(image, target, ReasonCodes.Held,
-                    $"{env.Name} is on hold{(hold.Actor is null ? "" : $" by @{hold.Actor}")}: this version is recorded, and published after /gitops-bridge release", cancellationToken,
+                    $"{env.Name} is on hold{(hold.Actor is null ? "" : $" by @{hold.Actor}")}{(hold.Actor is null && hold.Tag is { } why ? $" ({why})" : "")}: this version is recorded, and published after /gitops-bridge release", cancellationToken,
                     DeliveryStatus.Pending);
             }
 
@@ -109,6 +116,19 @@ internal sealed partial class TargetReconciler(
         var defaultBranch = repo.DefaultBranch ?? target.BaseBranch;
         var branch = TargetKeys.BranchFor(target, defaultBranch);
         var author = new GitAuthor("gitops-bridge[bot]", $"{options.AppId}+gitops-bridge[bot]@users.noreply.github.com");
+
+        // pullRequest: false commits straight to the base; a refusal (branch protection) falls back to a pull request that says why.
+        string? directRefused = null;
+        if (env.PullRequest is null)
+        {
+            directRefused = await CommitDirectAsync(target, config, env, desired, pinned, author, cancellationToken);
+            if (directRefused is null)
+            {
+                return;
+            }
+        }
+
+        var rebuild = controls.Any(c => c.Kind == TargetControlKinds.Rebuild);
         OverlayFiles files;
         List<(DesiredImage Image, PlannedChange Change)> changes;
         Dictionary<string, SkippedTarget> skips;
@@ -126,11 +146,18 @@ internal sealed partial class TargetReconciler(
                     break;
                 }
 
-                using (var push = BridgeTelemetry.Source.StartActivity("git.push"))
+                // People's commits on the branch are replayed on the rebuilt one; one that does not apply holds the target instead of being pushed over.
+                var people = await PeopleCommitsAsync(target, snapshot, branch, author, rebuild, token.Value, cancellationToken);
+                var build = await git.BuildAsync(snapshot, files.Edited, Title(env.Name, changes) + "\n\n" + CommitBody(changes), author, people, cancellationToken);
+                if (build?.Conflict is not null)
                 {
-                    push?.SetTag("git.repository", target.Repository);
-                    push?.SetTag("git.branch", branch);
-                    await git.CommitAndPushAsync(snapshot, branch, files.Edited, Title(env.Name, changes) + "\n\n" + CommitBody(changes), author, token.Value, cancellationToken);
+                    await HoldForPeopleAsync(target, env, build, branch, desired, cancellationToken);
+                    return;
+                }
+
+                if (build is not null)
+                {
+                    await PublishAsync(target, env, build, branch, force: true, token.Value, cancellationToken);
                 }
 
                 builds++;
@@ -155,6 +182,11 @@ internal sealed partial class TargetReconciler(
             }
         }
 
+        if (rebuild)
+        {
+            await store.RemoveTargetControlsAsync(target, TargetControlKinds.Rebuild, null, cancellationToken);
+        }
+
         var existing = await store.GetPullRequestAsync(target, cancellationToken);
         if (files.Edited.Count == 0)
         {
@@ -171,12 +203,7 @@ internal sealed partial class TargetReconciler(
                 await github.DeleteBranchAsync(target.InstallationId, target.Repository, branch, cancellationToken);
             }
 
-            foreach (var image in desired.Where(d => !IsConfigPin(d)))
-            {
-                var skip = skips.GetValueOrDefault(image.DeliveryId);
-                await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent,
-                    skip?.Reason ?? $"{target.BaseBranch} already holds it", existing is { State: "open" } ? (existing.Number, existing.Url, "closed") : null, cancellationToken);
-            }
+            await RecordUnchangedAsync(desired, target, skips, existing is { State: "open" } ? (existing.Number, existing.Url, "closed") : null, cancellationToken);
 
             await SettleSupersededAsync(target, cancellationToken);
             return;
@@ -184,9 +211,15 @@ internal sealed partial class TargetReconciler(
 
         var title = Title(env.Name, changes);
         var pr = env.PullRequest ?? PullRequestConfig.Default;
+        var body = Body(env.Name, changes, desired);
+        if (directRefused is not null)
+        {
+            body = $"> **{env.Name}** commits straight to `{target.BaseBranch}` (`pullRequest: false`), but {directRefused}; so this pull request carries the change.\n\n" + body;
+        }
+
         var result = await github.CreateOrUpdatePullRequestAsync(target.InstallationId,
             new PullRequestSpec(target.Repository, branch, target.BaseBranch, title,
-                Body(env.Name, changes, desired) + await PromotionNoteAsync(env, desired.Where(d => changes.Any(c => c.Image == d)), cancellationToken), pr.Labels, [.. pr.Reviewers, .. pr.TeamReviewers], pr.Draft),
+                body + await PromotionNoteAsync(env, desired.Where(d => changes.Any(c => c.Image == d)), cancellationToken), pr.Labels, [.. pr.Reviewers, .. pr.TeamReviewers], pr.Draft),
             cancellationToken);
         await store.SetPullRequestAsync(new PullRequestRecord(target, result.Number, result.Url, branch, "open", time.GetUtcNow()), cancellationToken);
         Log.Published(logger, result.Number, result.Action, target.Repository, target.Environment);
@@ -198,24 +231,8 @@ internal sealed partial class TargetReconciler(
             autoMerge += await deliveries.MergeAfterPublishAsync(target, cancellationToken);
         }
 
-        foreach (var image in desired.Where(d => !IsConfigPin(d)))
-        {
-            var mine = changes.Where(c => c.Image == image).ToList();
-            if (mine.Count > 0)
-            {
-                var pin = pinned.GetValueOrDefault(image.ImageName);
-                await RecordAsync([image], target, DeliveryStatus.Done, pin is null ? null : ReasonCodes.Pinned,
-                    $"pull request #{result.Number} {result.Action}: {string.Join(", ", mine.Select(c => $"{c.Change.File} {c.Change.YamlPath} {c.Change.Old} → {c.Change.New}"))}"
-                    + (pin is null ? "" : $"; pinned{(pin.Actor is null ? "" : $" by @{pin.Actor}")} (intentional, also when lower)")
-                    + autoMerge,
-                    (result.Number, result.Url, result.Action), cancellationToken);
-            }
-            else
-            {
-                var skip = skips.GetValueOrDefault(image.DeliveryId);
-                await RecordAsync([image], target, DeliveryStatus.Skipped, skip?.ReasonCode ?? ReasonCodes.AlreadyCurrent, skip?.Reason ?? "no file changes for this image", null, cancellationToken);
-            }
-        }
+        await RecordPublishedAsync(desired, target, changes, skips, pinned, $"pull request #{result.Number} {result.Action}: ",
+            (directRefused is null ? "" : $"; a pull request because {directRefused}") + autoMerge, (result.Number, result.Url, result.Action), cancellationToken);
 
         await SettleSupersededAsync(target, cancellationToken);
     }

@@ -29,6 +29,9 @@ public enum FaultKind
 
     /// <summary>After a fetch (upload-pack) is answered, a commit lands on a branch of that repository.</summary>
     MoveBranchAfterFetch,
+
+    /// <summary>When a push starts (its receive-pack advertisement is asked for), a commit lands on a branch first.</summary>
+    MoveBranchBeforePush,
 }
 
 /// <summary>
@@ -45,7 +48,7 @@ public sealed record Fault
     /// <summary>The delay, or the <c>Retry-After</c> value for rate limits.</summary>
     public TimeSpan Duration { get; private init; }
 
-    /// <summary>For <see cref="FaultKind.MoveBranchAfterFetch"/>: repository <c>owner/name</c>.</summary>
+    /// <summary>For <see cref="FaultKind.MoveBranchAfterFetch"/> and <see cref="FaultKind.MoveBranchBeforePush"/>: repository <c>owner/name</c>.</summary>
     public string? Repository { get; private init; }
 
     /// <summary>For <see cref="FaultKind.MoveBranchAfterFetch"/>: the branch that moves.</summary>
@@ -83,4 +86,8 @@ public sealed record Fault
     /// <summary>Commits <paramref name="files"/> to <paramref name="branch"/> right after the next fetch of the repository is answered.</summary>
     public static Fault MoveBranchAfterFetch(string owner, string repository, string branch, IReadOnlyDictionary<string, string?> files) =>
         new(FaultKind.MoveBranchAfterFetch) { Repository = $"{owner}/{repository}", Branch = branch, Files = files };
+
+    /// <summary>Commits <paramref name="files"/> to <paramref name="branch"/> when the next push to the repository starts, before it sees the branch.</summary>
+    public static Fault MoveBranchBeforePush(string owner, string repository, string branch, IReadOnlyDictionary<string, string?> files) =>
+        new(FaultKind.MoveBranchBeforePush) { Repository = $"{owner}/{repository}", Branch = branch, Files = files };
 }

@@ -41,6 +41,11 @@ public sealed class FaultQueue
             throw new ArgumentException($"{nameof(FaultKind.MoveBranchAfterFetch)} belongs on {GitHubRoutes.GitUploadPack}.", nameof(route));
         }
 
+        if (fault.Kind == FaultKind.MoveBranchBeforePush && route != GitHubRoutes.GitInfoRefs)
+        {
+            throw new ArgumentException($"{nameof(FaultKind.MoveBranchBeforePush)} belongs on {GitHubRoutes.GitInfoRefs}.", nameof(route));
+        }
+
         lock (_lock)
         {
             _entries.Add(new Entry(route, fault) { Remaining = times });
@@ -53,6 +58,14 @@ public sealed class FaultQueue
     /// </summary>
     public void MoveBranchAfterNextFetch(string owner, string repository, string branch, IReadOnlyDictionary<string, string?> files) =>
         Enqueue(GitHubRoutes.GitUploadPack, Fault.MoveBranchAfterFetch(owner, repository, branch, files));
+
+    /// <summary>
+    /// Makes <paramref name="branch"/> move when the next push to the repository starts, before its
+    /// advertisement: the race a client meets when another writer pushes between its fetch and its
+    /// push, at a point a test can count on.
+    /// </summary>
+    public void MoveBranchBeforeNextPush(string owner, string repository, string branch, IReadOnlyDictionary<string, string?> files) =>
+        Enqueue(GitHubRoutes.GitInfoRefs, Fault.MoveBranchBeforePush(owner, repository, branch, files));
 
     /// <summary>Drops every pending fault.</summary>
     public void Clear()

@@ -16,7 +16,16 @@ internal sealed class FaultMiddleware(RequestDelegate next, EmulatorState state)
             return;
         }
 
-        var fault = state.Faults.TryTake(route.Key, f => f.Kind != FaultKind.MoveBranchAfterFetch);
+        if (route.Key == GitHubRoutes.GitInfoRefs && context.Request.Query["service"] == "git-receive-pack")
+        {
+            var repositoryName = $"{context.Request.RouteValues["owner"]}/{context.Request.RouteValues["repo"]}";
+            if (state.Faults.TryTake(route.Key, f => f.Kind == FaultKind.MoveBranchBeforePush && string.Equals(f.Repository, repositoryName, StringComparison.OrdinalIgnoreCase)) is { } before)
+            {
+                await MoveBranchAsync(context, before).ConfigureAwait(false);
+            }
+        }
+
+        var fault = state.Faults.TryTake(route.Key, f => f.Kind is not (FaultKind.MoveBranchAfterFetch or FaultKind.MoveBranchBeforePush));
         if (fault is not null && !await ApplyAsync(context, route, fault).ConfigureAwait(false))
         {
             context.Items[EmulatorRouteExtensions.FaultInjectedItem] = fault;
@@ -156,7 +165,7 @@ internal sealed class FaultMiddleware(RequestDelegate next, EmulatorState state)
         }
 
         var changes = move.Files!.ToDictionary(f => f.Key, f => f.Value is null ? null : Encoding.UTF8.GetBytes(f.Value));
-        await repository.CommitFilesAsync(move.Branch!, changes, $"Move {move.Branch} after a fetch (injected fault)", CancellationToken.None).ConfigureAwait(false);
+        await repository.CommitFilesAsync(move.Branch!, changes, move.Kind == FaultKind.MoveBranchBeforePush ? $"Move {move.Branch} before a push (injected fault)" : $"Move {move.Branch} after a fetch (injected fault)", CancellationToken.None).ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(HttpContext context, int status, string message, string documentation = GitHubResults.Documentation) =>

@@ -73,7 +73,17 @@ internal static class GitSmartHttpApi
 
         var output = process.StandardOutput.BaseStream;
         await WriteCgiHeadersAsync(context.Response, output, cancellationToken).ConfigureAwait(false);
-        await output.CopyToAsync(context.Response.Body, cancellationToken).ConfigureAwait(false);
+        if (request.Path.Value!.EndsWith("/git-receive-pack", StringComparison.Ordinal) && repository.HasProtection)
+        {
+            // The report is small; buffered so a protection refusal can read as GitHub's.
+            using var report = new MemoryStream();
+            await output.CopyToAsync(report, cancellationToken).ConfigureAwait(false);
+            await context.Response.Body.WriteAsync(ReceivePackReport.Rewrite(report.ToArray()), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await output.CopyToAsync(context.Response.Body, cancellationToken).ConfigureAwait(false);
+        }
         await writeBody.ConfigureAwait(false);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         await stderr.ConfigureAwait(false);

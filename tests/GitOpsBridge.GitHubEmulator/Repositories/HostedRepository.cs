@@ -7,7 +7,7 @@ namespace GitOpsBridge.GitHubEmulator.Repositories;
 /// A repository the emulator hosts: a real bare git repository on disk, read and written with the
 /// git CLI, and served over smart HTTP by <c>git http-backend</c>.
 /// </summary>
-internal sealed class HostedRepository(long id, string owner, string name, string defaultBranch, string gitDirectory, DateTimeOffset createdAt)
+internal sealed partial class HostedRepository(long id, string owner, string name, string defaultBranch, string gitDirectory, DateTimeOffset createdAt)
 {
     public long Id { get; } = id;
 
