@@ -38,36 +38,23 @@ public sealed partial class GitHubEmulator
             }
         }
 
-        string[] Git(params string[] arguments) => ["--git-dir", repository.GitDirectory, .. arguments];
         var baseSha = await repository.ResolveBranchAsync(pull.Base, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"{owner}/{name} has no branch {pull.Base}.");
         var headSha = await repository.ResolveBranchAsync(pull.Head, cancellationToken).ConfigureAwait(false) ?? pull.HeadSha;
-        var merge = await GitCli.RunAsync(Git("merge-tree", "--write-tree", "--no-messages", baseSha, headSha), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (merge.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"Pull request #{number} does not merge cleanly into {pull.Base}: {merge.Error}");
-        }
 
-        var tree = merge.Text.Split('\n')[0].Trim();
-        var when = _state.Now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + " +0000";
-        var environment = new Dictionary<string, string>
-        {
-            ["GIT_AUTHOR_NAME"] = "Codertocat",
-            ["GIT_AUTHOR_EMAIL"] = "codertocat@users.noreply.github.com",
-            ["GIT_AUTHOR_DATE"] = when,
-            ["GIT_COMMITTER_NAME"] = GitCli.CommitterName,
-            ["GIT_COMMITTER_EMAIL"] = GitCli.CommitterEmail,
-            ["GIT_COMMITTER_DATE"] = when,
-        };
-        var sha = await GitCli.RunCheckedAsync(
-            Git("commit-tree", tree, "-p", baseSha, "-p", headSha, "-m", $"Merge pull request #{number} from {owner}/{pull.Head}\n\n{pull.Title}"),
-            environment: environment, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await GitCli.RunCheckedAsync(Git("update-ref", $"refs/heads/{pull.Base}", sha, baseSha), cancellationToken: cancellationToken).ConfigureAwait(false);
+        // The same merge as PUT .../merge (the merge method), so the pull request reads merged too.
+        var sha = await PullRequestMerger.MergeAsync(repository, pull.Base, baseSha, headSha, "merge",
+            $"Merge pull request #{number} from {owner}/{pull.Head}", pull.Title, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Pull request #{number} does not merge cleanly into {pull.Base}.");
         lock (_state.Sync)
         {
+            pull.HeadSha = headSha;
+            pull.BaseSha = baseSha;
             pull.State = "closed";
             pull.UpdatedAt = _state.Now;
             pull.ClosedAt = _state.Now;
+            pull.MergedAt = _state.Now;
+            pull.MergeCommitSha = sha;
         }
 
         return sha;
