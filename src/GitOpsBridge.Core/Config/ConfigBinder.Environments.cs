@@ -227,7 +227,7 @@ internal sealed partial class ConfigBinder
             : $"expected a GitHub login (alice) or a team as org/team-slug (acme/sre); got {ConfigPath.Quote(value)}";
     }
 
-    /// <summary>Reports promoteFrom values that name no other environment, and promotion cycles (once per cycle).</summary>
+    /// <summary>Reports promoteFrom values that name no other environment or one without pull requests, and promotion cycles (once per cycle).</summary>
     private void CheckPromotions(OrderedDictionary<string, EnvironmentConfig> environments)
     {
         foreach (var (name, environment) in environments)
@@ -247,6 +247,13 @@ internal sealed partial class ConfigBinder
                 var suggestion = Suggestions.Closest(source, environments.Keys.Where(key => key != name));
                 var advice = suggestion is not null ? $" (did you mean \"{suggestion}\"?)" : $"; environments are {string.Join(", ", environments.Keys)}";
                 errors.Add(promoteFromPositions[name], $"{path}: unknown environment {ConfigPath.Quote(source)}{advice}");
+            }
+            else if (environments[source].PullRequest is null)
+            {
+                // A promotion starts when a bridge pull request of the source merges (or by a command on
+                // it); a source that commits straight to its branch has neither, so nothing would ever move.
+                errors.Add(promoteFromPositions[name],
+                    $"{path}: {ConfigPath.Quote(source)} commits straight to its branch (pullRequest: false), and promotions start from a merged bridge pull request; give {ConfigPath.Quote(source)} pull requests (for example with autoMerge) to promote from it");
             }
         }
 

@@ -57,6 +57,14 @@ public sealed class PromotionTests
     }
 
     [Fact]
+    public void Validate_PromoteFromAnEnvironmentWithoutPullRequests_IsRejectedAtTheKey()
+    {
+        ConfigAssert.SingleError(
+            "version: 1\nenvironments:\n  dev: { pullRequest: false }\n  prod: { promoteFrom: dev }\n", 4, 24,
+            "environments.prod.promoteFrom: \"dev\" commits straight to its branch (pullRequest: false), and promotions start from a merged bridge pull request");
+    }
+
+    [Fact]
     public void Validate_PromoteFromItself_IsRejected()
     {
         ConfigAssert.SingleError("version: 1\nenvironments:\n  prod: { promoteFrom: prod }\n", 3, 24, "environments.prod.promoteFrom: an environment cannot promote from itself");
