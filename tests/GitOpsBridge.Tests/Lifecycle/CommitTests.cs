@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using GitOpsBridge.Core.Planning;
 using GitOpsBridge.GitHubEmulator;
 using GitOpsBridge.Storage;
@@ -225,7 +224,7 @@ public abstract class CommitTests
         var withoutQa = TwoModes[..TwoModes.IndexOf("  qa:", StringComparison.Ordinal)];
         await s.GitHub.CommitAsync(Owner, Name, "main", new Dictionary<string, string?> { [".github/gitops-bridge.yml"] = withoutQa });
 
-        await PushConfigChangeAsync(s, "config-push");
+        await s.PushConfigChangeAsync("config-push");
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while ((s.GitHub.GetPullRequests(Owner, Name).Single(p => p.Number == qa.Number).State == "open" || await s.GitHub.GetBranchShaAsync(Owner, Name, qa.Head) is not null)
@@ -263,18 +262,6 @@ public abstract class CommitTests
     private static string Direct(string config, string more) =>
         config.Replace("  dev:\n", $"  dev:\n    pullRequest: false\n{more}", StringComparison.Ordinal);
 
-    /// <summary>The <c>push</c> webhook GitHub sends for a commit to main that changes the config.</summary>
-    private static async Task PushConfigChangeAsync(LifecycleScenario s, string deliveryId)
-    {
-        var push = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures.Root, "payloads", "github", "push.json")))!.AsObject();
-        push["installation"] = new JsonObject { ["id"] = s.InstallationId };
-        push["ref"] = "refs/heads/main";
-        push["repository"]!["full_name"] = LifecycleScenario.Repository;
-        push["repository"]!["default_branch"] = "main";
-        push["commits"] = new JsonArray(new JsonObject { ["added"] = new JsonArray(), ["removed"] = new JsonArray(), ["modified"] = new JsonArray(".github/gitops-bridge.yml") });
-        await s.Bridge.PostAsync("push", push.ToJsonString(), deliveryId);
-        Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync(deliveryId)).GetProperty("status").GetString());
-    }
 }
 
 /// <summary>Commits on SQLite.</summary>

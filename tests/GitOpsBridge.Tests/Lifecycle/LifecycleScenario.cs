@@ -93,6 +93,22 @@ internal sealed class LifecycleScenario : IAsyncDisposable
         return await Bridge.WaitForDeliveryAsync(deliveryId);
     }
 
+    /// <summary>
+    /// The <c>push</c> webhook GitHub sends for a commit to main that changes the config (the commit
+    /// itself is the caller's); waits until the bridge has read the new config.
+    /// </summary>
+    public async Task PushConfigChangeAsync(string deliveryId)
+    {
+        var push = JsonNode.Parse(Fixture("push.json"))!.AsObject();
+        push["installation"] = new JsonObject { ["id"] = InstallationId };
+        push["ref"] = "refs/heads/main";
+        push["repository"]!["full_name"] = Repository;
+        push["repository"]!["default_branch"] = "main";
+        push["commits"] = new JsonArray(new JsonObject { ["added"] = new JsonArray(), ["removed"] = new JsonArray(), ["modified"] = new JsonArray(".github/gitops-bridge.yml") });
+        await Bridge.PostAsync("push", push.ToJsonString(), deliveryId);
+        Assert.Equal("done", (await Bridge.WaitForDeliveryAsync(deliveryId)).GetProperty("status").GetString());
+    }
+
     /// <summary>The <c>registry_package</c> payload GHCR sends for a new version of a package.</summary>
     public string PackageEvent(string package, string tag)
     {

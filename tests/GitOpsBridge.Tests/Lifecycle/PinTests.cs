@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using GitOpsBridge.Storage;
 using GitOpsBridge.Tests.Service;
 
@@ -95,14 +94,7 @@ public abstract class PinTests
     private static async Task ChangeConfigAsync(LifecycleScenario s, string config, string deliveryId)
     {
         await s.GitHub.CommitAsync(LifecycleScenario.Owner, LifecycleScenario.Name, "main", new Dictionary<string, string?> { [".github/gitops-bridge.yml"] = config });
-        var push = JsonNode.Parse(LifecycleScenario.Fixture("push.json"))!.AsObject();
-        push["installation"] = new JsonObject { ["id"] = s.InstallationId };
-        push["ref"] = "refs/heads/main";
-        push["repository"]!["full_name"] = LifecycleScenario.Repository;
-        push["repository"]!["default_branch"] = "main";
-        push["commits"] = new JsonArray(new JsonObject { ["added"] = new JsonArray(), ["removed"] = new JsonArray(), ["modified"] = new JsonArray(".github/gitops-bridge.yml") });
-        await s.Bridge.PostAsync("push", push.ToJsonString(), deliveryId);
-        Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync(deliveryId)).GetProperty("status").GetString());
+        await s.PushConfigChangeAsync(deliveryId);
     }
 }
 
