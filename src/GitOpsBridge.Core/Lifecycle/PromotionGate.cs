@@ -43,7 +43,7 @@ public static class PromotionGate
         if (soakEnds > now)
         {
             waits.Add(string.Create(CultureInfo.InvariantCulture,
-                $"the soak until {soakEnds.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC ({Duration(environment.Soak!.Value)} after the merge in {from})"));
+                $"the soak until {soakEnds.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC ({DurationSyntax.Format(environment.Soak!.Value)} after the merge in {from})"));
         }
 
         var awaitsDeployment = environment.RequireDeployment && !deployed;
@@ -58,30 +58,4 @@ public static class PromotionGate
             : new PromotionGateState(false, soakEnds, awaitsDeployment, $"waiting for {string.Join(" and ", waits)} before promoting to {environment.Name}");
     }
 
-    /// <summary>A duration as the config writes it: 1h30m, 45s, 2d.</summary>
-    internal static string Duration(TimeSpan value)
-    {
-        var parts = new List<string>();
-        if (value.Days > 0)
-        {
-            parts.Add(value.Days.ToString(CultureInfo.InvariantCulture) + "d");
-        }
-
-        if (value.Hours > 0)
-        {
-            parts.Add(value.Hours.ToString(CultureInfo.InvariantCulture) + "h");
-        }
-
-        if (value.Minutes > 0)
-        {
-            parts.Add(value.Minutes.ToString(CultureInfo.InvariantCulture) + "m");
-        }
-
-        if (value.Seconds > 0 || parts.Count == 0)
-        {
-            parts.Add(value.Seconds.ToString(CultureInfo.InvariantCulture) + "s");
-        }
-
-        return string.Concat(parts);
-    }
 }

@@ -68,33 +68,6 @@ internal sealed partial class DeliveryProcessor
     }
 
     internal static string BatchReason(string environment, TimeSpan window, DateTimeOffset due) =>
-        $"batched: {environment} collects changes for {FormatDuration(window)} (batchWindow) and publishes them together at "
+        $"batched: {environment} collects changes for {DurationSyntax.Format(window)} (batchWindow) and publishes them together at "
         + $"{due.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC";
-
-    /// <summary>A duration as the config writes it: <c>30s</c>, <c>2m</c>, <c>1h30m</c>.</summary>
-    internal static string FormatDuration(TimeSpan duration)
-    {
-        var parts = new List<string>();
-        if (duration.Days > 0)
-        {
-            parts.Add(duration.Days.ToString(CultureInfo.InvariantCulture) + "d");
-        }
-
-        if (duration.Hours > 0)
-        {
-            parts.Add(duration.Hours.ToString(CultureInfo.InvariantCulture) + "h");
-        }
-
-        if (duration.Minutes > 0)
-        {
-            parts.Add(duration.Minutes.ToString(CultureInfo.InvariantCulture) + "m");
-        }
-
-        if (duration.Seconds > 0 || parts.Count == 0)
-        {
-            parts.Add(duration.Seconds.ToString(CultureInfo.InvariantCulture) + "s");
-        }
-
-        return string.Concat(parts);
-    }
 }

@@ -82,6 +82,18 @@ public sealed class EnvironmentConfigTests
     }
 
     [Theory]
+    [InlineData(30, "30s")]
+    [InlineData(5400, "1h30m")]
+    [InlineData(93_784, "1d2h3m4s")]
+    [InlineData(0, "0s")]
+    public void Format_Duration_WritesItAsTheFileDoesAndParsesBack(int seconds, string text)
+    {
+        Assert.Equal(text, DurationSyntax.Format(TimeSpan.FromSeconds(seconds)));
+        Assert.True(DurationSyntax.TryParse(text, out var parsed));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), parsed);
+    }
+
+    [Theory]
     [InlineData("30")]
     [InlineData("1.5")]
     public void Validate_DurationWithoutUnit_AsksForUnit(string text)
