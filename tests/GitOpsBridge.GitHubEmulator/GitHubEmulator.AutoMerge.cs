@@ -9,6 +9,13 @@ public sealed partial class GitHubEmulator
     /// </summary>
     public void SetAllowAutoMerge(string owner, string name, bool allowed) => _state.AutoMerge.SetAllowed(Repository(owner, name), allowed);
 
+    /// <summary>
+    /// Makes the repository follow GitHub's rule that auto-merge cannot be enabled on a pull request
+    /// that can be merged right now: <c>enablePullRequestAutoMerge</c> then fails with "Pull request is
+    /// in clean status" while the base branch has no required status check (see <c>SetRequiredStatusChecks</c>).
+    /// </summary>
+    public void SetAutoMergeCleanStatusRule(string owner, string name, bool on) => _state.AutoMerge.SetCleanStatusRule(Repository(owner, name), on);
+
     /// <summary>A pull request's auto-merge request, or null when auto-merge is off.</summary>
     public EmulatedAutoMergeRequest? GetAutoMergeRequest(string owner, string name, int number) =>
         _state.AutoMerge.Get(PullRequest(owner, name, number)) is { } request

@@ -26,6 +26,9 @@ internal sealed partial class TargetReconciler(
     /// <summary>The outcome clause when the repository refuses GitHub's auto-merge: the bridge's own merge policy takes over.</summary>
     private const string AutoMergeNotAllowed = "; the repository does not allow auto-merge";
 
+    /// <summary>The outcome clause when GitHub refuses auto-merge because nothing is pending: the bridge's merge policy decides at once.</summary>
+    private const string AutoMergeClean = "; GitHub's auto-merge is not needed (nothing is pending)";
+
     public async Task ReconcileAsync(TargetKey target, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Repository"] = target.Repository, ["Environment"] = target.Environment });
@@ -226,7 +229,7 @@ internal sealed partial class TargetReconciler(
         System.Diagnostics.Activity.Current?.SetTag("pull_request.number", result.Number);
         await RecordLatencyAsync(desired.Where(d => changes.Any(c => c.Image == d)), result.Action, cancellationToken);
         var autoMerge = pr.AutoMerge is { } method ? await EnableAutoMergeAsync(target, result, method, cancellationToken) : "";
-        if (autoMerge == AutoMergeNotAllowed)
+        if (autoMerge is AutoMergeNotAllowed or AutoMergeClean)
         {
             autoMerge += await deliveries.MergeAfterPublishAsync(target, cancellationToken);
         }
@@ -255,6 +258,13 @@ internal sealed partial class TargetReconciler(
         {
             Log.AutoMergeRefused(logger, result.Number, exception.Message);
             return AutoMergeNotAllowed;
+        }
+        catch (GitHubGraphQlException exception) when (exception.PullRequestIsClean)
+        {
+            // Nothing is pending, so GitHub will not wait for anything, and no check event will come:
+            // the bridge's own merge policy decides now, as where auto-merge is not allowed.
+            Log.AutoMergeRefused(logger, result.Number, exception.Message);
+            return AutoMergeClean;
         }
         catch (GitHubGraphQlException exception)
         {

@@ -8,6 +8,35 @@ internal sealed class AutoMergeBook
     private readonly Lock _lock = new();
     private readonly HashSet<long> _disallowed = [];
     private readonly Dictionary<long, AutoMergeRecord> _requests = [];
+    private readonly HashSet<long> _cleanStatusRule = [];
+
+    /// <summary>
+    /// Whether the repository follows GitHub's rule that auto-merge cannot be enabled on a pull
+    /// request that can already be merged ("clean status"): here, one whose base has no required
+    /// status check. Off unless a test turns it on, so tests about enabling need no protection.
+    /// </summary>
+    public bool CleanStatusRule(HostedRepository repository)
+    {
+        lock (_lock)
+        {
+            return _cleanStatusRule.Contains(repository.Id);
+        }
+    }
+
+    public void SetCleanStatusRule(HostedRepository repository, bool on)
+    {
+        lock (_lock)
+        {
+            if (on)
+            {
+                _cleanStatusRule.Add(repository.Id);
+            }
+            else
+            {
+                _cleanStatusRule.Remove(repository.Id);
+            }
+        }
+    }
 
     /// <summary>Whether a repository allows auto-merge (allowed until a test says otherwise).</summary>
     public bool Allowed(HostedRepository repository)

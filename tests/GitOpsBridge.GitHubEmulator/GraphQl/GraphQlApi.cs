@@ -21,6 +21,9 @@ internal static class GraphQlApi
     /// <summary>GitHub's refusal when "Allow auto-merge" is off in the repository's settings.</summary>
     public const string AutoMergeNotAllowed = "Pull request Auto merge is not allowed for this repository";
 
+    /// <summary>GitHub's error for enabling auto-merge on a pull request that can be merged right now.</summary>
+    public const string CleanStatus = "Pull request Pull request is in clean status";
+
     /// <summary>GitHub's refusal for a pull request that cannot take auto-merge (here: one that is closed).</summary>
     public const string NotInCorrectState = "Pull request is not in the correct state to enable auto-merge";
 
@@ -152,6 +155,11 @@ internal static class GraphQlApi
                 return Fail([field.Alias], "UNPROCESSABLE", NotInCorrectState);
             }
 
+            if (state.AutoMerge.CleanStatusRule(pull.Repository) && RequiredContexts(pull).Count == 0)
+            {
+                return Fail([field.Alias], "UNPROCESSABLE", CleanStatus);
+            }
+
             state.AutoMerge.Set(pull, new AutoMergeRecord(method, state.Now, Actor, Text(input["commitHeadline"]), Text(input["commitBody"]), Text(input["authorEmail"])));
             return Payload(field, input, pull);
         }
@@ -166,6 +174,14 @@ internal static class GraphQlApi
 
             state.AutoMerge.Set(pull, null);
             return Payload(field, input, pull);
+        }
+
+        private IReadOnlyList<string> RequiredContexts(PullRequestRecord pull)
+        {
+            lock (state.Sync)
+            {
+                return [.. state.Merging.Required(pull.Repository, pull.Base)];
+            }
         }
 
         /// <summary>The bot of the caller's installation, as GitHub records who enabled auto-merge.</summary>

@@ -111,6 +111,45 @@ public abstract class BridgeMergeTests
         s.GitHub.AssertNoSpecViolations();
     }
 
+    /// <summary>
+    /// GitHub refuses auto-merge on a pull request that can be merged at once ("clean status"), and
+    /// then no check or review event ever comes: the bridge's policy decides right after publishing.
+    /// </summary>
+    [SkippableFact]
+    public async Task AutoMergeAllowedButCleanStatus_NothingPending_MergedByTheBridgeWhenPublished()
+    {
+        await using var s = await StartAsync(minApprovals: 0);
+        s.GitHub.SetAllowAutoMerge(Owner, Name, true);
+        s.GitHub.SetAutoMergeCleanStatusRule(Owner, Name, true);
+
+        var published = await s.PushImageAsync("hello-world-npm", "1.5.0", "hello-150");
+
+        Assert.Equal(("done", null), LifecycleScenario.StatusOf(published));
+        Assert.Contains("GitHub's auto-merge is not needed (nothing is pending); merged #1 (squash)", Reason(published), StringComparison.Ordinal);
+        var pr = Assert.Single(s.GitHub.GetPullRequests(Owner, Name));
+        Assert.True(pr.Merged);
+        Assert.Null(s.GitHub.GetAutoMergeRequest(Owner, Name, pr.Number));
+        s.GitHub.AssertNoSpecViolations();
+    }
+
+    /// <summary>With a required check, the same repository takes GitHub's auto-merge, and the bridge leaves the merge to GitHub.</summary>
+    [SkippableFact]
+    public async Task AutoMergeAllowed_RequiredCheckPending_GitHubsAutoMergeIsEnabledAndTheBridgeDoesNotMerge()
+    {
+        await using var s = await StartAsync(minApprovals: 0);
+        s.GitHub.SetAllowAutoMerge(Owner, Name, true);
+        s.GitHub.SetAutoMergeCleanStatusRule(Owner, Name, true);
+        s.GitHub.SetRequiredStatusChecks(Owner, Name, "main", "ci/e2e");
+
+        var published = await s.PushImageAsync("hello-world-npm", "1.5.0", "hello-150");
+
+        Assert.Contains("auto-merge (squash) enabled", Reason(published), StringComparison.Ordinal);
+        var pr = Assert.Single(s.GitHub.GetPullRequests(Owner, Name));
+        Assert.False(pr.Merged);
+        Assert.NotNull(s.GitHub.GetAutoMergeRequest(Owner, Name, pr.Number));
+        s.GitHub.AssertNoSpecViolations();
+    }
+
     [SkippableFact]
     public async Task RequiredStatusCheck_AwaitedThenAPendingAndAGreenStatus_MergedOnlyWhenGreen()
     {
