@@ -75,6 +75,31 @@ public abstract class CommandTests
         s.GitHub.AssertNoSpecViolations();
     }
 
+    /// <summary>Every command, from a reader: each refused with its own reply, and nothing moves.</summary>
+    [SkippableFact]
+    public async Task Reader_EachCommand_IsRefusedWithAReplyAndChangesNothing()
+    {
+        var (s, pr) = await StartWithPullRequestAsync();
+        await using var _ = s;
+        s.GitHub.SetCollaboratorRole(LifecycleScenario.Owner, LifecycleScenario.Name, "octo-reader", "read");
+        var head = await s.GitHub.GetBranchShaAsync(LifecycleScenario.Owner, LifecycleScenario.Name, pr.Head);
+        string[] commands = ["rebase", "promote prod", "hold", "release", "explain", "pin web 0.1.0", "unpin"];
+
+        foreach (var command in commands)
+        {
+            var refused = await s.CommentAsync(pr.Number, "octo-reader", $"/gitops-bridge {command}", $"reader-{command.Replace(' ', '-')}");
+            Assert.Equal(("skipped", "not-permitted"), LifecycleScenario.StatusOf(refused));
+        }
+
+        var replies = s.Replies(pr.Number).Where(r => r.StartsWith("@octo-reader nothing happened", StringComparison.Ordinal)).ToList();
+        Assert.Equal(commands.Length, replies.Count);
+        Assert.All(replies, r => Assert.Contains("`read`", r, StringComparison.Ordinal));
+        Assert.Empty(await s.Store.GetTargetControlsAsync(s.Dev));
+        Assert.Equal(head, await s.GitHub.GetBranchShaAsync(LifecycleScenario.Owner, LifecycleScenario.Name, pr.Head));
+        Assert.Single(s.GitHub.GetPullRequests(LifecycleScenario.Owner, LifecycleScenario.Name));
+        s.GitHub.AssertNoSpecViolations();
+    }
+
     [SkippableFact]
     public async Task UnknownOrInvalidCommand_GetsAReplySayingWhy()
     {
