@@ -130,6 +130,13 @@ public interface IBridgeStore : IAsyncDisposable
     Task RetryAsync(JobLease lease, DateTimeOffset notBefore, string error, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Like <see cref="RetryAsync"/>, but the attempt the lease took is not counted: the job was put
+    /// off (GitHub's rate-limit budget is short), not failed, so delays never bring it nearer to
+    /// being given up.
+    /// </summary>
+    Task DeferAsync(JobLease lease, DateTimeOffset notBefore, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// At most <paramref name="limit"/> queued jobs (waiting or leased), the one due first first
     /// (<see cref="Job.NotBefore"/>, then id), each with its <see cref="Job.LastError"/>.
     /// </summary>

@@ -102,12 +102,19 @@ public sealed partial class PostgresBridgeStore
     }
 
     /// <inheritdoc />
-    public Task RetryAsync(JobLease lease, DateTimeOffset notBefore, string error, CancellationToken cancellationToken = default)
+    public Task RetryAsync(JobLease lease, DateTimeOffset notBefore, string error, CancellationToken cancellationToken = default) =>
+        ReleaseForLaterAsync(lease, notBefore, error, "attempt", cancellationToken);
+
+    /// <inheritdoc />
+    public Task DeferAsync(JobLease lease, DateTimeOffset notBefore, string reason, CancellationToken cancellationToken = default) =>
+        ReleaseForLaterAsync(lease, notBefore, reason, "attempt - 1", cancellationToken);
+
+    private Task ReleaseForLaterAsync(JobLease lease, DateTimeOffset notBefore, string error, string attempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
         return ExecuteAsync(
             $"""
-            UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, not_before = @not_before, last_error = @error
+            UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, not_before = @not_before, last_error = @error, attempt = {attempt}
             WHERE {HoldsLease};
             """,
             c => WithLease(c, lease).With("not_before", notBefore.ToUnixTimeMilliseconds()).With("error", error),
@@ -123,7 +130,7 @@ public sealed partial class PostgresBridgeStore
             SELECT
                 COUNT(CASE WHEN {IsWaiting} THEN 1 END)::integer,
                 COUNT(CASE WHEN {IsLeased} THEN 1 END)::integer,
-                COUNT(CASE WHEN {IsWaiting} AND attempt > 0 THEN 1 END)::integer,
+                COUNT(CASE WHEN {IsWaiting} AND (attempt > 0 OR last_error IS NOT NULL) THEN 1 END)::integer,
                 MIN(CASE WHEN {IsWaiting} AND not_before <= @now THEN not_before END)
             FROM jobs;
             """,

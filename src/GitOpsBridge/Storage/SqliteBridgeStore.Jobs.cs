@@ -150,14 +150,21 @@ public sealed partial class SqliteBridgeStore
     }
 
     /// <inheritdoc />
-    public async Task RetryAsync(JobLease lease, DateTimeOffset notBefore, string error, CancellationToken cancellationToken = default)
+    public Task RetryAsync(JobLease lease, DateTimeOffset notBefore, string error, CancellationToken cancellationToken = default) =>
+        ReleaseForLaterAsync(lease, notBefore, error, "attempt", cancellationToken);
+
+    /// <inheritdoc />
+    public Task DeferAsync(JobLease lease, DateTimeOffset notBefore, string reason, CancellationToken cancellationToken = default) =>
+        ReleaseForLaterAsync(lease, notBefore, reason, "attempt - 1", cancellationToken);
+
+    private async Task ReleaseForLaterAsync(JobLease lease, DateTimeOffset notBefore, string error, string attempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
         using var turn = await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = WithLease(connection.Command(
             $"""
-            UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, not_before = $not_before, last_error = $error
+            UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, not_before = $not_before, last_error = $error, attempt = {attempt}
             WHERE {HoldsLease};
             """), lease)
             .With("$not_before", notBefore.ToUnixMilliseconds())
@@ -175,7 +182,7 @@ public sealed partial class SqliteBridgeStore
             SELECT
                 COUNT(CASE WHEN {IsWaiting} THEN 1 END),
                 COUNT(CASE WHEN {IsLeased} THEN 1 END),
-                COUNT(CASE WHEN {IsWaiting} AND attempt > 0 THEN 1 END),
+                COUNT(CASE WHEN {IsWaiting} AND (attempt > 0 OR last_error IS NOT NULL) THEN 1 END),
                 MIN(CASE WHEN {IsWaiting} AND not_before <= $now THEN not_before END)
             FROM jobs;
             """)

@@ -134,7 +134,8 @@ internal sealed partial class BridgeWorker(IServiceScopeFactory scopes, IBridgeS
             Log.RateLimited(logger, job.Id, ex.RetryAfter);
             var retryAt = time.GetUtcNow() + ex.RetryAfter;
             await RateLimitOutcomes.RecordAsync(store, job, retryAt, CancellationToken.None);
-            await store.RetryAsync(lease, retryAt, ex.Message, CancellationToken.None);
+            // Put off, not failed: the attempt is not counted, so no number of delays gives the job up.
+            await store.DeferAsync(lease, retryAt, ex.Message, CancellationToken.None);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {

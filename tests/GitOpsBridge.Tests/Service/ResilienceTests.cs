@@ -258,6 +258,9 @@ public abstract class ResilienceTests
             await bridge.PostAsync("registry_package", PackageEvent(installation.Id, "1.0.1"), "limited");
             clock.Advance(poll);
             await WaitUntilAsync(async () => (await store.GetQueueStatsAsync()).Retrying == 1, TimeSpan.FromSeconds(30));
+
+            // Put off, not failed: the attempt is not counted, so no number of delays gives the job up.
+            Assert.All(await store.ListJobsAsync(10), job => Assert.Equal(0, job.Attempt));
             var limitedAt = clock.GetUtcNow();
             var retryAt = limit switch
             {

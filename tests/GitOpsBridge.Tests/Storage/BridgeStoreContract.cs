@@ -694,6 +694,27 @@ public abstract class BridgeStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Defer_ByOwner_KeepsTheJobUntilNotBeforeWithoutCountingTheAttempt()
+    {
+        await Store.EnqueueAsync(JobKind.Target, "a", "lock-a", Start, "trace-1");
+        var first = await Store.TryLeaseAsync("w1", LeaseTime);
+        await Store.DeferAsync(first!, Start.AddSeconds(30), "rate limit");
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var second = await Store.TryLeaseAsync("w2", LeaseTime);
+        await Store.DeferAsync(second!, Start.AddSeconds(60), "rate limit again");
+
+        Assert.False(await Store.RenewAsync(second!, LeaseTime));
+
+        // Still shown as retrying (it was tried), but the attempt count stays where it was.
+        Assert.Equal(new QueueStats(1, 0, 1, TimeSpan.Zero), await Store.GetQueueStatsAsync());
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var third = await Store.TryLeaseAsync("w3", LeaseTime);
+        Assert.Equal(
+            new Job(first!.Job.Id, JobKind.Target, "a", "lock-a", 1, "trace-1", Start.AddSeconds(60), "rate limit again"),
+            third!.Job);
+    }
+
+    [SkippableFact]
     public async Task Retry_ByOwner_FreesTheLockKeyForOtherJobs()
     {
         await Store.EnqueueAsync(JobKind.Target, "a1", "lock-a", Start, null);
