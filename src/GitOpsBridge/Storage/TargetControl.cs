@@ -41,4 +41,12 @@ public static class TargetControlKinds
 
     /// <summary>The next build of the branch starts from the base alone, dropping people's commits (<c>/gitops-bridge rebase</c> of a held target).</summary>
     public const string Rebuild = "rebuild";
+
+    /// <summary>
+    /// A GitHub Deployment the bridge recorded on a source repository for a merged pull request of
+    /// this target: <see cref="TargetControl.ImageName"/> is <c>{repository}@{commit}</c>,
+    /// <see cref="TargetControl.Tag"/> the pull request's number. A retried merge job skips it
+    /// instead of recording it twice; only the latest merged pull request's are kept.
+    /// </summary>
+    public const string DeploymentRecorded = "deployment-recorded";
 }

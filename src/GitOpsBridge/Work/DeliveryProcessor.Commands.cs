@@ -271,7 +271,7 @@ internal sealed partial class DeliveryProcessor
             }
         }
 
-        foreach (var control in controls)
+        foreach (var control in controls.Where(c => c.Kind != TargetControlKinds.DeploymentRecorded))
         {
             sb.Append(CultureInfo.InvariantCulture, $"\n- {control.Kind}{(control.ImageName.Length == 0 ? "" : $" `{control.ImageName}:{control.Tag}`")}{(control.Actor is null ? "" : $" by @{control.Actor}")} since {control.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm}Z");
         }

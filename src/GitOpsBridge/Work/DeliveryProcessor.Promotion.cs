@@ -171,6 +171,15 @@ internal sealed partial class DeliveryProcessor
 
         var installed = await store.ListRepositoriesAsync(merged.Target.InstallationId, cancellationToken);
         var notes = new List<string>();
+        var number = merged.Number.ToString(CultureInfo.InvariantCulture);
+        var recorded = (await store.GetTargetControlsAsync(merged.Target, cancellationToken)).Where(c => c.Kind == TargetControlKinds.DeploymentRecorded).ToList();
+        if (recorded.Any(c => c.Tag != number))
+        {
+            // Markers of earlier merges: only a retry of this merge's job can need them.
+            await store.RemoveTargetControlsAsync(merged.Target, TargetControlKinds.DeploymentRecorded, null, cancellationToken);
+            recorded.Clear();
+        }
+
         foreach (var group in sources)
         {
             var repository = installed.FirstOrDefault(r => string.Equals(r.Repository, group.Key.Repository, StringComparison.OrdinalIgnoreCase))?.Repository;
@@ -180,12 +189,21 @@ internal sealed partial class DeliveryProcessor
                 continue;
             }
 
+            var marker = $"{repository}@{group.Key.Commit}";
+            if (recorded.Any(c => c.ImageName == marker))
+            {
+                // This merge's job is running again (it failed after recording): once is enough.
+                notes.Add($"deployment of {group.Key.Commit[..Math.Min(7, group.Key.Commit.Length)]} to {merged.Target.Environment} already recorded on {repository}");
+                continue;
+            }
+
             var images = string.Join(", ", group.Select(d => $"{d.ImageName[(d.ImageName.LastIndexOf('/') + 1)..]}:{d.Tag ?? d.Digest}"));
             var spec = new DeploymentSpec(repository, group.Key.Commit, merged.Target.Environment,
                 $"GitOps Bridge: {images} merged for {merged.Target.Environment} in {merged.Target.Repository}#{merged.Number}", "success", merged.Url);
             try
             {
                 var id = await github.CreateDeploymentAsync(merged.Target.InstallationId, spec, cancellationToken);
+                await store.SetTargetControlAsync(merged.Target, new TargetControl(TargetControlKinds.DeploymentRecorded, marker, number, null, null, time.GetUtcNow()), cancellationToken);
                 notes.Add($"deployment {id.ToString(CultureInfo.InvariantCulture)} of {group.Key.Commit[..Math.Min(7, group.Key.Commit.Length)]} to {merged.Target.Environment} recorded on {repository}");
             }
             catch (GitHubApiException ex)

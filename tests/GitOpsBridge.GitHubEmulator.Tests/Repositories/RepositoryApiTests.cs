@@ -72,6 +72,23 @@ public sealed class RepositoryApiTests
         Assert.Equal("/repos/acme/gitops/git/refs/heads/main", violation.Path);
     }
 
+    /// <summary>
+    /// GitHub's description documents this 422 without a body, but GitHub sends its usual error body,
+    /// whose message clients read ("does not exist" means already deleted); the validator allows it.
+    /// </summary>
+    [Fact]
+    public async Task DeleteRef_BranchAlreadyGone_Is422WithGitHubsErrorBodyAndNoViolation()
+    {
+        await using var scenario = await Scenario.StartAsync();
+        using var http = scenario.Http();
+
+        using var gone = await http.DeleteAsync("repos/acme/gitops/git/refs/heads/no-such-branch");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, gone.StatusCode);
+        Assert.Contains("Reference does not exist", await gone.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        scenario.GitHub.AssertNoSpecViolations();
+    }
+
     [Fact]
     public async Task RestApi_ServedUnderRootAndApiV3_WithRateLimitHeaders()
     {

@@ -153,6 +153,38 @@ public abstract class PromotionTests(ITestOutputHelper output)
         s.GitHub.AssertNoSpecViolations();
     }
 
+    /// <summary>
+    /// The merge job runs again, as after a crash once it had recorded the Deployment (the delivery
+    /// is still pending and its job queued again): the source repository keeps one Deployment.
+    /// </summary>
+    [SkippableFact]
+    public async Task MergeJobRunsAgain_DeploymentOnTheSourceRepositoryIsRecordedOnce()
+    {
+        var config = LifecycleScenario.Config + "\n  staging:\n    promoteFrom: dev\n    files:\n      - { path: envs/staging/hello.yaml, helm: { image: hello, path: image } }\n";
+        await using var s = await LifecycleScenario.StartAsync(await StorageSettingsAsync(), config: config, files: ChainFiles, sourceRepositories: [Source]);
+        await WaitForRepositoryAsync(s, $"{Owner}/{Source}");
+        var commit = (await s.GitHub.GetBranchShaAsync(Owner, Source, "main"))!;
+        await DispatchAsync(s, "1.5.0", commit, "build-150");
+        var dev = s.SinglePullRequest("open");
+        await MergeAsync(s, TimeProvider.System, dev.Number, "merge-dev");
+        Assert.Equal("done", (await s.Bridge.WaitForDeliveryAsync("merge-dev")).GetProperty("status").GetString());
+        Assert.Single(s.GitHub.GetDeployments(Owner, Source));
+
+        await s.Store.SetDeliveryStatusAsync("merge-dev", DeliveryStatus.Pending, null, null);
+        await s.Store.EnqueueAsync(JobKind.Delivery, "merge-dev", "delivery:merge-dev", DateTimeOffset.UtcNow, null);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await s.Store.GetDeliveryAsync("merge-dev"))!.Status == DeliveryStatus.Pending && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var rerun = (await s.Store.GetDeliveryAsync("merge-dev"))!;
+        Assert.True(rerun.Status == DeliveryStatus.Done, $"{rerun.Status} {rerun.ReasonCode} {rerun.Reason}");
+        Assert.Single(s.GitHub.GetDeployments(Owner, Source));
+        Assert.Contains(await s.Store.GetTargetOutcomesAsync("merge-dev"), o => o.Environment == "dev" && o.Reason!.Contains("already recorded on", StringComparison.Ordinal));
+        s.GitHub.AssertNoSpecViolations();
+    }
+
     [SkippableFact]
     public async Task PromoteCommand_VersionWaitingForItsSoak_BypassesTheGate()
     {
