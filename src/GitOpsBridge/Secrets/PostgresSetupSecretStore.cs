@@ -111,9 +111,11 @@ public sealed class PostgresSetupSecretStore : ISetupSecretStore, IAsyncDisposab
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateObject)
             {
                 // Two replicas ran CREATE TABLE IF NOT EXISTS at the same moment; the other one made it.
+                // Which error the loser gets depends on where the race is lost: the table's name (42P07),
+                // its row type "already exists" (42710), or the catalog's unique index (23505).
             }
 
             Volatile.Write(ref _schemaReady, true);
