@@ -40,6 +40,7 @@ internal sealed class RepositoryIndexer(IBridgeStore store, IGitHubApi github, T
         var info = await github.GetRepositoryAsync(installationId, repository, cancellationToken);
         var yaml = await github.GetFileAsync(installationId, repository, RepositoryConfig.FilePath, info.DefaultBranch, cancellationToken);
         string? error = null;
+        RepositoryConfig? config = null;
         var tracked = new List<string>();
         if (yaml is not null)
         {
@@ -50,7 +51,8 @@ internal sealed class RepositoryIndexer(IBridgeStore store, IGitHubApi github, T
             }
             else
             {
-                tracked.AddRange(ConfigParser.Parse(yaml).Images.Values
+                config = ConfigParser.Parse(yaml);
+                tracked.AddRange(config.Images.Values
                     .Select(i => ImageReference.TryParseRepository(i.Repository, out var name, out _) ? name : null)
                     .OfType<string>().Distinct(StringComparer.Ordinal));
             }
@@ -58,9 +60,8 @@ internal sealed class RepositoryIndexer(IBridgeStore store, IGitHubApi github, T
 
         var previous = await store.GetRepositoryAsync(info.FullName, cancellationToken);
         await store.SetRepositoryAsync(new RepositoryRecord(info.FullName, installationId, info.DefaultBranch, yaml, error, tracked, time.GetUtcNow()), cancellationToken);
-        if (error is null && yaml is not null)
+        if (config is not null)
         {
-            var config = ConfigParser.Parse(yaml);
             await EnqueueChangedPinsAsync(installationId, info.FullName, info.DefaultBranch, previous?.ConfigYaml, config, cancellationToken);
             await ReconcileRemovedAsync(installationId, info.FullName, config, cancellationToken);
         }
@@ -72,11 +73,8 @@ internal sealed class RepositoryIndexer(IBridgeStore store, IGitHubApi github, T
     /// </summary>
     private async Task EnqueueChangedPinsAsync(long installationId, string repository, string? defaultBranch, string? previousYaml, RepositoryConfig config, CancellationToken cancellationToken)
     {
-        RepositoryConfig? before = null;
-        if (previousYaml is not null && ConfigParser.Validate(previousYaml).Count == 0)
-        {
-            before = ConfigParser.Parse(previousYaml);
-        }
+        // The config being replaced, parsed (or taken from the worker's cache); null when it was invalid.
+        var before = ParsedConfigs.Get(repository, previousYaml);
 
         foreach (var env in config.Environments.Values.Where(e => e.Pins.Count > 0))
         {
