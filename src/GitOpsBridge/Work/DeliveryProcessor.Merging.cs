@@ -57,12 +57,13 @@ internal sealed partial class DeliveryProcessor
     {
         var suite = root.TryGetProperty("check_suite", out var s) ? s : default;
         var repository = root.TryGetProperty("repository", out var r) ? Text(r, "full_name") : null;
-        if (repository is null || (await FindOpenPullRequestsAsync(installationId, repository, Numbers(suite), [Text(suite, "head_branch")], cancellationToken)).Count == 0)
+        var ours = repository is null ? [] : await FindOpenPullRequestsAsync(installationId, repository, Numbers(suite), [Text(suite, "head_branch")], cancellationToken);
+        if (ours.Count == 0)
         {
             return false;
         }
 
-        await MergeOnEventAsync(deliveryId, installationId, root, Numbers(suite), [Text(suite, "head_branch")], $"check suite {Text(suite, "conclusion")}", cancellationToken);
+        await MergeFoundAsync(deliveryId, ours, $"check suite {Text(suite, "conclusion")}", cancellationToken);
         return true;
     }
 
@@ -92,6 +93,12 @@ internal sealed partial class DeliveryProcessor
             return;
         }
 
+        await MergeFoundAsync(deliveryId, ours, what, cancellationToken);
+    }
+
+    /// <summary>Evaluates the merge policy of each pull request found for an event, and stores an outcome for each.</summary>
+    private async Task MergeFoundAsync(string deliveryId, IReadOnlyList<PullRequestRecord> ours, string what, CancellationToken cancellationToken)
+    {
         var attempts = new List<MergeAttempt>();
         foreach (var pullRequest in ours)
         {
